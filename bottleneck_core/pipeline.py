@@ -1,0 +1,196 @@
+"""The one pipeline: reads the three exports, orders the steps, runs the checks, returns a frozen result."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from . import checks as ck
+from .cleaning import CONFLICTING_DUPLICATE, WEB_CONFLICT, clean_erp, clean_liaison, clean_web, conflicting_rows
+from .config import Config, ConfigSource, check_period, load_config
+from .engine import connect
+from .errors import InputError
+from .merging import merge_sources, refuse_shared_id_web
+from .premium import PriceStats, premium_counts, price_zscore, split_premium
+from .reading import Source, SourceTable, read_source
+from .revenue import revenue_by_product, total_revenue
+from .step import StepResult
+
+STEP_ORDER = ("clean_erp", "clean_liaison", "clean_web", "dedup_web", "merge", "revenue", "premium")
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Everything a month's run produced: sources, steps, scored products, checks and deliverables."""
+
+    period: str
+    config: Config
+    threshold: float
+    sources: dict[str, SourceTable]
+    steps: tuple[StepResult, ...]
+    products: pd.DataFrame
+    price_stats: PriceStats
+    revenue_total: float
+    unmatched_web: pd.DataFrame
+    checks: tuple[ck.CheckResult, ...]
+
+    def step(self, step_id: str) -> StepResult:
+        """The step of that id."""
+        return next(s for s in self.steps if s.id == step_id)
+
+    @property
+    def premium(self) -> pd.DataFrame:
+        return self.step("premium").output
+
+    @property
+    def ordinary(self) -> pd.DataFrame:
+        return self.step("premium").removed.drop(columns=["motif"])
+
+    @property
+    def checks_passed(self) -> bool:
+        """True when no error-severity check failed (warnings do not block)."""
+        return not any(c.blocking_failure for c in self.checks)
+
+    @property
+    def failed_checks(self) -> list[ck.CheckResult]:
+        return [c for c in self.checks if c.status == ck.FAILED]
+
+    def checks_of(self, step_id: str) -> list[ck.CheckResult]:
+        return [c for c in self.checks if c.step == step_id]
+
+    @property
+    def threshold_price(self) -> float | None:
+        """The price the premium threshold stands for: mean + z × standard deviation."""
+        return self.price_stats.threshold_price(self.threshold)
+
+    def premium_counts(self) -> dict[float, int]:
+        """How many wines would be premium at z = 1.5, 2, 2.5 and 3."""
+        return premium_counts(self.products)
+
+    @property
+    def summary(self) -> dict:
+        """The figures written to summary.json."""
+        rows = {
+            "erp_raw": self.sources["erp"].raw_rows, "erp_clean": self.step("clean_erp").rows_out,
+            "liaison_raw": self.sources["liaison"].raw_rows,
+            "liaison_clean": self.step("clean_liaison").rows_out,
+            "web_raw": self.sources["web"].raw_rows, "web_clean": self.step("clean_web").rows_out,
+            "web_dedup": self.step("dedup_web").rows_out, "merged": self.step("merge").rows_out,
+        }
+        return {
+            "period": self.period, "threshold": self.threshold, "rows": rows,
+            "revenue_total": self.revenue_total, "premium_count": self.step("premium").rows_out,
+            "ordinary_count": self.step("premium").rows_removed, "checks_passed": self.checks_passed,
+        }
+
+    def with_threshold(self, threshold: float) -> "PipelineResult":
+        """The same run split again at another threshold: no file is read, nothing else recomputed."""
+        threshold = validate_threshold(threshold)
+        premium = split_premium(self.products, threshold)
+        steps = tuple(premium if s.id == "premium" else s for s in self.steps)
+        partial = replace(self, threshold=threshold, steps=steps, checks=())
+        return replace(partial, checks=tuple(collect_checks(partial)))
+
+    def exports(self) -> dict[str, bytes]:
+        """Every deliverable as file name to bytes, built once per result."""
+        cache = self.__dict__.setdefault("_exports_cache", {})
+        if "files" not in cache:
+            from .exports import build_exports
+            cache["files"] = build_exports(self)
+        return cache["files"]
+
+
+def validate_threshold(threshold: object) -> float:
+    """A z-score threshold: a finite number."""
+    try:
+        value = float(threshold)
+    except (TypeError, ValueError):
+        raise InputError(f"le seuil de z-score « {threshold} » n'est pas un nombre.") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError(f"le seuil de z-score « {threshold} » n'est pas un nombre fini.")
+    return value
+
+
+def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource = None, *,
+                 period: str | None = None, threshold: float | None = None,
+                 names: dict[str, str] | None = None) -> PipelineResult:
+    """The month's analysis from the three exports (paths, bytes, file objects or frames)."""
+    config = load_config(config)
+    period = check_period(period)
+    threshold = validate_threshold(config.threshold if threshold is None else threshold)
+    names = names or {}
+    sources = {kind: read_source(src, kind, names.get(kind))
+               for kind, src in (("erp", erp), ("liaison", liaison), ("web", web))}
+    con = connect()
+    try:
+        erp_step = clean_erp(con, sources["erp"].frame)
+        liaison_step = clean_liaison(con, sources["liaison"].frame)
+        web_step, dedup_step = clean_web(con, sources["web"].frame)
+        refuse_shared_id_web(con, liaison_step.output, sources["liaison"].name)
+        merge_step, unmatched_web = merge_sources(con, erp_step.output, liaison_step.output, dedup_step.output)
+        revenue_step = revenue_by_product(con, merge_step.output)
+        revenue = total_revenue(con, revenue_step.output)
+        products, stats = price_zscore(con, revenue_step.output)
+    finally:
+        con.close()
+    premium_step = split_premium(products, threshold)
+    partial = PipelineResult(
+        period=period, config=config, threshold=threshold, sources=sources,
+        steps=(erp_step, liaison_step, web_step, dedup_step, merge_step, revenue_step, premium_step),
+        products=products, price_stats=stats, revenue_total=revenue, unmatched_web=unmatched_web, checks=())
+    return replace(partial, checks=tuple(collect_checks(partial)))
+
+
+def collect_checks(result: PipelineResult) -> list[ck.CheckResult]:
+    """Every check of a run: the reference figures, then the invariants that hold for any month."""
+    config, step = result.config, result.step
+    erp, liaison, web = (result.sources[k].frame for k in ("erp", "liaison", "web"))
+    premium = step("premium")
+    computable = result.price_stats.computable
+    figures = {
+        "erp_rows": step("clean_erp").rows_out, "liaison_rows": step("clean_liaison").rows_out,
+        "web_clean_rows": step("clean_web").rows_out, "web_dedup_rows": step("dedup_web").rows_out,
+        "merged_rows": step("merge").rows_out, "revenue_total": result.revenue_total,
+        "premium_count": premium.rows_out if computable else None,
+    }
+    found = [ck.reference_check(check_id, figures[check_id], config) for check_id in figures]
+
+    repairs = pd.concat([t.repairs.assign(fichier=t.name) for t in result.sources.values()], ignore_index=True)
+    merged = step("merge").output
+    products = result.products
+    found += [
+        ck.count_check("values_repaired", repairs, "valeurs réparées à la lecture"),
+        ck.count_check("erp_keys_unique", ck.duplicated_keys(step("clean_erp").output, "product_id"),
+                       "lignes ERP à la clé vide ou en double"),
+        ck.count_check("erp_no_conflicting_duplicates",
+                       conflicting_rows(step("clean_erp"), CONFLICTING_DUPLICATE, "product_id", erp),
+                       "lignes ERP en double avec des valeurs différentes"),
+        ck.count_check("erp_price_not_negative", erp.loc[erp["price"] < 0], "lignes ERP au prix négatif"),
+        ck.count_check("erp_stock_not_negative", erp.loc[erp["stock_quantity"] < 0],
+                       "lignes ERP au stock négatif"),
+        ck.count_check("liaison_keys_unique", ck.duplicated_keys(step("clean_liaison").output, "product_id"),
+                       "lignes LIAISON à la clé vide ou en double"),
+        ck.count_check("liaison_no_conflicting_duplicates",
+                       conflicting_rows(step("clean_liaison"), CONFLICTING_DUPLICATE, "product_id", liaison),
+                       "lignes LIAISON reliant un produit à plusieurs id_web"),
+        ck.count_check("web_keys_unique", ck.duplicated_keys(step("dedup_web").output, "sku"),
+                       "lignes WEB au sku vide ou en double"),
+        ck.count_check("web_sales_conflicts", conflicting_rows(step("dedup_web"), WEB_CONFLICT, "sku", web),
+                       "lignes WEB en conflit sur total_sales"),
+        ck.count_check("no_null_keys", merged.loc[merged["product_id"].isna() | merged["sku"].isna()],
+                       "lignes fusionnées sans clé"),
+        ck.count_check("web_all_matched", result.unmatched_web, "produits du site sans produit ERP"),
+        ck.count_check("revenue_computable", products.loc[products["revenue"].isna()],
+                       "produits sans prix ou sans ventes"),
+        ck.revenue_adds_up(products, result.revenue_total),
+        ck.premium_split_complete(len(merged), premium),
+        ck.premium_above_threshold(premium, result.threshold),
+    ]
+    if computable:
+        found.append(ck.count_check("zscore_computable", products.iloc[0:0], ""))
+    else:
+        found.append(ck.not_computable("zscore_computable",
+                                       "Z-score non calculable : les prix ne varient pas (ou un seul prix connu)."))
+    found += [ck.rows_accounted(s) for s in result.steps]
+    order = {step_id: i for i, step_id in enumerate(("read",) + STEP_ORDER)}
+    return sorted(found, key=lambda c: order.get(c.step, len(order)))

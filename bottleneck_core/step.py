@@ -1,0 +1,41 @@
+"""What every step records: rows in, rows out, and each removed row with its reason."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+REASON = "motif"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One step of the lineage: its output and the rows it removed, each with a French reason."""
+
+    id: str
+    title: str
+    rows_in: int
+    output: pd.DataFrame
+    removed: pd.DataFrame
+
+    @property
+    def rows_out(self) -> int:
+        return len(self.output)
+
+    @property
+    def rows_removed(self) -> int:
+        return len(self.removed)
+
+    def removed_by_reason(self) -> dict[str, int]:
+        """How many rows each reason removed."""
+        if self.removed.empty:
+            return {}
+        return self.removed[REASON].value_counts(sort=True).to_dict()
+
+
+def split_flagged(step_id: str, title: str, flagged: pd.DataFrame) -> StepResult:
+    """A step from a frame whose reason column is empty for the rows kept."""
+    kept = flagged[REASON].isna()
+    output = flagged.loc[kept].drop(columns=[REASON]).reset_index(drop=True)
+    removed = flagged.loc[~kept].reset_index(drop=True)
+    return StepResult(step_id, title, len(flagged), output, removed)

@@ -1,0 +1,154 @@
+"""Excel workbooks: a bounded inspection of the zip before any parser, then python-calamine."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pandas as pd
+
+from .errors import InputError
+from .reading import CellTable, RawFile
+
+MAX_MEMBERS = 2_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 150  # deflate rarely exceeds ~30 on spreadsheet XML; a bomb goes far above
+RATIO_FLOOR = 5 * 1024 * 1024  # small members may have any ratio
+MAX_USED_CELLS = 20_000_000  # cells calamine would allocate for the used range
+SPARSE_FACTOR = 50  # the used range may be at most this many times larger than the cells present
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
+_ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
+_ADVICE = "Ouvrez-le dans Excel, enregistrez-le au format .xlsx puis déposez-le de nouveau."
+
+
+def column_number(letters: bytes) -> int:
+    """Excel column letters as a 1-based number: A is 1, XFD is 16384."""
+    number = 0
+    for char in letters:
+        number = number * 26 + (char - 64)
+    return number
+
+
+def inspect_xlsx(raw: RawFile) -> None:
+    """Refuse a workbook whose zip or used range could exhaust memory, before any parser opens it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw.data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise InputError("le classeur est endommagé ou tronqué (archive illisible).", file=raw.name,
+                         hint=_ADVICE) from None
+    names = {m.filename for m in members}
+    if len(members) > MAX_MEMBERS:
+        raise InputError(f"l'archive contient {len(members)} éléments, bien plus qu'un classeur.",
+                         file=raw.name, hint=_ADVICE)
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise InputError("ce fichier est une archive zip mais pas un classeur Excel.", file=raw.name,
+                         hint="Déposez l'export au format .xlsx, .csv ou .parquet.")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise InputError(f"le classeur se décompresse en {total // 2**20} Mo, au-delà de la limite de "
+                         f"{MAX_UNCOMPRESSED // 2**20} Mo.", file=raw.name,
+                         hint="Réduisez l'export aux colonnes utiles ou déposez-le en .csv ou .parquet.")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise InputError(f"l'élément « {member.filename} » se décompresse {ratio:.0f} fois : "
+                             "contenu anormal (bombe de décompression).", file=raw.name, hint=_ADVICE)
+    try:
+        for member in members:
+            if member.filename.endswith((".xml", ".rels", ".vml")):
+                with archive.open(member) as stream:
+                    prolog = stream.read(4096)
+                if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                    raise InputError(f"l'élément « {member.filename} » déclare des entités XML, "
+                                     "ce qu'un classeur Excel ne fait jamais.", file=raw.name, hint=_ADVICE)
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_used_range(archive, member, raw.name)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
+        raise InputError("le classeur est endommagé, tronqué ou chiffré.", file=raw.name,
+                         hint=_ADVICE) from None
+
+
+def _check_used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str) -> None:
+    """Scan a sheet's cell references: a used range far larger than its cells is a memory bomb."""
+    max_row = max_col = cells = 0
+    tail = b""
+    with archive.open(member) as stream:
+        head = stream.read(8192)
+        dimension = _DIMENSION.search(head)
+        chunk = head
+        while chunk:
+            block = tail + chunk
+            refs = _CELL_REF.findall(block)
+            cells += len(refs)
+            if refs:
+                max_row = max(max_row, max(int(digits) for _, digits in refs))
+                widest = max(refs, key=lambda ref: (len(ref[0]), ref[0]))[0]
+                max_col = max(max_col, column_number(widest))
+            tail = block[-32:]  # a reference cut between two blocks is seen whole in the next
+            chunk = stream.read(1 << 20)
+    if dimension:
+        max_col = max(max_col, column_number(dimension.group(1)))
+        max_row = max(max_row, int(dimension.group(2)))
+    used = max_row * max_col
+    if used > MAX_USED_CELLS or used > SPARSE_FACTOR * max(cells, 1) + 1_000_000:
+        sheet = member.filename.rsplit("/", 1)[-1]
+        raise InputError(f"la feuille {sheet} déclare une plage utilisée de {max_row} lignes sur "
+                         f"{max_col} colonnes pour seulement {cells} cellules remplies (une cellule "
+                         "lointaine a été saisie ou mise en forme).", file=file_name,
+                         hint="Dans Excel, supprimez les lignes et colonnes vides après les données, "
+                              "enregistrez puis déposez le fichier de nouveau.")
+
+
+def read_workbook_cells(raw: RawFile, fmt: str) -> CellTable:
+    """The cells of the first visible sheet holding data, read with python-calamine."""
+    if fmt == "ole":
+        if _ENCRYPTED_OLE in raw.data:
+            raise InputError("le classeur est protégé par un mot de passe.", file=raw.name,
+                             hint="Enregistrez-en une copie sans mot de passe puis déposez-la.")
+    else:
+        inspect_xlsx(raw)
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw.data))
+        chosen = None
+        for index, meta in enumerate(workbook.sheets_metadata):
+            if str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet"):
+                sheet = workbook.get_sheet_by_index(index)
+                rows = sheet.to_python()
+                if any(any(cell != "" for cell in row) for row in rows):
+                    chosen = (meta.name, sheet.start, rows)
+                    break
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's Rust panics derive from BaseException
+        kind = "un ancien classeur .xls illisible" if fmt == "ole" else "un classeur endommagé"
+        raise InputError(f"{kind} : son contenu ne peut pas être lu.", file=raw.name, hint=_ADVICE) from None
+    if chosen is None:
+        raise InputError("aucune feuille visible du classeur ne contient de données.", file=raw.name,
+                         hint="Affichez la feuille des données ou placez-la en premier, puis enregistrez.")
+    name, start, rows = chosen
+    first = next(i for i, row in enumerate(rows) if any(cell != "" for cell in row))
+    header_cells = rows[first]
+    body = rows[first + 1:]
+    headers: list[str] = []
+    columns: dict[str, pd.Series] = {}
+    for j, header in enumerate(header_cells):
+        values = [row[j] if j < len(row) else "" for row in body]
+        label = _header_text(header) or f"colonne_{j + 1}"
+        if not _header_text(header) and all(v == "" for v in values):
+            continue
+        headers.append(label)
+        columns.setdefault(label, pd.Series([None if v == "" else v for v in values], dtype="object"))
+    start_row = (start[0] if start else 0) + first + 1  # 1-based row of the header
+    sheet_label = name if len(workbook.sheet_names) > 1 else None
+    return CellTable(headers, columns, len(body), first_row=start_row + 1, sheet=sheet_label)
+
+
+def _header_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
