@@ -1,0 +1,67 @@
+"""Shared fixtures: the real exports beside the repo, tiny hand-written frames, a DuckDB connection."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bottleneck_core.engine import connect
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_DATA = Path(os.environ.get("BOTTLENECK_DATA", REPO.parent / "shared" / "data" / "bottleneck"))
+REFERENCE_CONFIG = REPO / "config" / "test_config.yaml"
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    """The real exports; missing data fails the run loudly instead of skipping."""
+    missing = [f for f in ("erp.xlsx", "liaison.xlsx", "web.xlsx") if not (REAL_DATA / f).exists()]
+    if missing:
+        pytest.fail(f"real exports missing in {REAL_DATA}: {missing} (set BOTTLENECK_DATA or put ../shared beside the repo)")
+    return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def real_paths(real_data: Path) -> tuple[Path, Path, Path]:
+    return real_data / "erp.xlsx", real_data / "liaison.xlsx", real_data / "web.xlsx"
+
+
+@pytest.fixture(scope="session")
+def real_result(real_paths):
+    from bottleneck_core import run_pipeline
+    return run_pipeline(*real_paths, config=REFERENCE_CONFIG, period="2026-10")
+
+
+@pytest.fixture
+def con():
+    connection = connect()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def tiny_erp() -> pd.DataFrame:
+    return pd.DataFrame({
+        "product_id": [1, 2, 3, 4, 5],
+        "onsale_web": [1, 1, 1, 1, 0],
+        "price": [10.0, 20.0, 30.0, 40.0, -5.0],
+        "stock_quantity": [5, 0, 3, 2, -1],
+        "stock_status": ["instock", "outofstock", "instock", "instock", "outofstock"],
+    })
+
+
+@pytest.fixture
+def tiny_liaison() -> pd.DataFrame:
+    return pd.DataFrame({"product_id": [1, 2, 3, 4, 5], "id_web": [101, 102.0, "abc-1", None, 105]})
+
+
+@pytest.fixture
+def tiny_web() -> pd.DataFrame:
+    return pd.DataFrame({
+        "sku": ["101", 101, " 102 ", 102.0, "abc-1", "abc-1", None, 999],
+        "total_sales": [3, 3, 7, 2, 1, 1, None, 4],
+        "post_title": ["Vin A", "Vin A", "Vin B", "Vin B", "Vin C", "Vin C", None, "Orphelin"],
+        "post_type": ["product", "attachment", "product", "attachment", "product", "attachment", None, "product"],
+    })

@@ -1,0 +1,74 @@
+"""Deliverables: the report and extracts open as French users expect and carry no live formula."""
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pandas as pd
+
+from bottleneck_core import run_pipeline
+from bottleneck_core.exports import neutralise
+from bottleneck_core.sample import generate
+
+
+def test_report_has_three_sheets_sorted_revenue_and_the_total(real_result):
+    book = openpyxl.load_workbook(io.BytesIO(real_result.exports()["rapport_ca.xlsx"]))
+    assert book.sheetnames == ["CA par produit", "Synthèse", "Contrôles"]
+    sheet = book["CA par produit"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["Identifiant produit", "SKU", "Vin", "Prix (€)", "Ventes (unités)", "Chiffre d'affaires (€)"]
+    revenues = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(revenues) == 714 and revenues == sorted(revenues, reverse=True)
+    assert round(sum(revenues), 2) == 70568.6
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    synthesis = {row[0]: row[1] for row in book["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    assert synthesis["Chiffre d'affaires total (€)"] == 70568.6
+    assert synthesis["Vins premium"] == 30
+    assert book["Contrôles"].max_row == len(real_result.checks) + 1
+
+
+def test_csv_extracts_open_in_french_excel_as_columns(real_result):
+    files = real_result.exports()
+    assert files["vins_premium.csv"].startswith("\ufeff".encode("utf-8"))
+    premium = pd.read_csv(io.BytesIO(files["vins_premium.csv"]), sep=";", decimal=",", encoding="utf-8-sig")
+    ordinary = pd.read_csv(io.BytesIO(files["vins_ordinaires.csv"]), sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(premium.columns) == ["Identifiant produit", "SKU", "Vin", "Prix (€)", "Chiffre d'affaires (€)",
+                                     "Z-score du prix"]
+    assert (len(premium), len(ordinary)) == (30, 684)
+    assert (premium["Z-score du prix"] > 2).all()
+
+
+def test_summary_json_has_exactly_the_agreed_keys(real_result):
+    summary = json.loads(real_result.exports()["summary.json"])
+    assert list(summary) == ["period", "threshold", "rows", "revenue_total", "premium_count", "ordinary_count",
+                             "checks_passed"]
+    assert list(summary["rows"]) == ["erp_raw", "erp_clean", "liaison_raw", "liaison_clean", "web_raw",
+                                     "web_clean", "web_dedup", "merged"]
+    assert (summary["revenue_total"], summary["premium_count"]) == (70568.6, 30)
+
+
+def test_checks_json_lists_every_check_with_its_rows(real_result):
+    checks = json.loads(real_result.exports()["checks.json"])
+    assert len(checks) == len(real_result.checks)
+    conflicts = next(c for c in checks if c["id"] == "web_sales_conflicts")
+    assert conflicts["offending_count"] == 6 and len(conflicts["offending_rows"]) == 6
+    assert {"id", "step", "severity", "passed", "expected", "actual", "message"} <= set(checks[0])
+
+
+def test_formula_like_titles_stay_text_in_every_export():
+    sample = generate()
+    result = run_pipeline(sample.erp, sample.liaison, sample.web, sample.config)
+    book = openpyxl.load_workbook(io.BytesIO(result.exports()["rapport_ca.xlsx"]))
+    titles = [c for row in book["CA par produit"].iter_rows(min_row=2) for c in row[2:3]]
+    formula = [c for c in titles if str(c.value).startswith("=")]
+    assert formula and all(c.data_type == "s" for c in formula)
+    names = pd.concat([pd.read_csv(io.BytesIO(result.exports()[f]), sep=";", decimal=",", encoding="utf-8-sig")
+                       for f in ("vins_premium.csv", "vins_ordinaires.csv")])["Vin"]
+    assert names.str.startswith("'=HYPERLINK").sum() == 1 and names.str.startswith("'+Cuvée").sum() == 1
+    assert not names.str.match(r"[=+\-@]").any()
+
+
+def test_neutralise_prefixes_only_risky_text():
+    assert [neutralise(v) for v in ["=1+1", "+33", "-x", "@SUM", "\tA", "Château", 12.5]] == \
+           ["'=1+1", "'+33", "'-x", "'@SUM", "'\tA", "Château", 12.5]
