@@ -36,3 +36,23 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`30 vins`, `1 vin`: a French count with its noun."""
     word = singular if count in (0, 1) else (plural_form or singular + "s")
     return f"{integer(count)} {word}"
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def month_label(period: str) -> str:
+    """`2026-11` as `novembre 2026`."""
+    year, month = period.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def recent_periods(today_period: str, count: int = 24) -> list[str]:
+    """The `count` months up to and including `today_period`, newest first, as YYYY-MM."""
+    year, month = map(int, today_period.split("-"))
+    periods = []
+    for _ in range(count):
+        periods.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return periods

@@ -364,3 +364,30 @@ def clean_text(values: pd.Series) -> pd.Series:
         text = str(v)
         return text if text.strip() else None
     return pd.Series([one(v) for v in values.tolist()], index=values.index, dtype="object")
+
+
+@dataclass(frozen=True)
+class SourceGuess:
+    """What an uploaded file looks like: the export its columns match, its rows and columns."""
+
+    name: str
+    kind: str | None
+    rows: int
+    columns: int
+    sheet: str | None = None
+
+
+def identify(source: Source, name: str | None = None) -> SourceGuess:
+    """Which export a file is, from its columns; a file matching none is refused with its columns listed."""
+    raw = load_raw(source, name or "fichier")
+    if name:
+        raw = RawFile(name, raw.data)
+    cells = read_cells(raw)
+    kind = guess_kind(cells.headers)
+    if kind is None:
+        found = ", ".join(str(h) for h in cells.headers[:12]) or "aucune"
+        raise InputError(f"ses colonnes ne correspondent à aucun export attendu (colonnes trouvées : {found}).",
+                         file=raw.name,
+                         hint="L'ERP doit contenir product_id, price et stock_quantity ; la LIAISON product_id et "
+                              "id_web ; le WEB sku, total_sales et post_title.")
+    return SourceGuess(raw.name, kind, cells.n_rows, len(cells.headers), cells.sheet)

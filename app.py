@@ -1,0 +1,18 @@
+"""BottleNeck monthly analysis: page list and shared state defaults, nothing else."""
+import streamlit as st
+
+st.set_page_config(page_title="BottleNeck – analyse mensuelle", page_icon="🍷", layout="wide")
+
+PAGES = [
+    st.Page("pages/donnees.py", title="Données du mois", icon="📥", url_path="donnees", default=True),
+    st.Page("pages/etapes.py", title="Étapes et contrôles", icon="✅", url_path="etapes"),
+    st.Page("pages/chiffre_affaires.py", title="Chiffre d'affaires", icon="💶", url_path="chiffre-affaires"),
+    st.Page("pages/premium.py", title="Vins premium", icon="🍾", url_path="premium"),
+    st.Page("pages/telechargements.py", title="Téléchargements", icon="📦", url_path="telechargements"),
+]
+
+st.session_state.setdefault("uploads", {})       # file name -> bytes, kept across pages
+st.session_state.setdefault("assignment", {})    # file name -> "erp" | "liaison" | "web"
+st.session_state.setdefault("use_sample", False)
+
+st.navigation(PAGES).run()

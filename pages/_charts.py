@@ -1,0 +1,55 @@
+"""Plotly figures for the pages, built from the core's tables; French number separators."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+WINE = "#7B1E3A"
+GOLD = "#C9A227"
+GREY = "#B9A9AE"
+FRENCH = dict(separators=", ", font=dict(family="sans-serif"), margin=dict(l=10, r=10, t=50, b=10))
+
+
+def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
+    """The best-selling wines as horizontal bars, largest on top."""
+    ordered = top.iloc[::-1]
+    figure = go.Figure(go.Bar(x=ordered["revenue"], y=ordered["name"].fillna(ordered["sku"]), orientation="h",
+                              marker_color=WINE, hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"))
+    figure.update_layout(title=f"Top {len(top)} des vins par chiffre d'affaires", xaxis_title="Chiffre d'affaires (€)",
+                         height=max(420, 24 * len(top)), **FRENCH)
+    return figure
+
+
+def pareto_chart(curve: pd.DataFrame) -> go.Figure:
+    """Cumulative share of revenue against share of products, with the 80 % line."""
+    figure = go.Figure(go.Scatter(x=curve["share_products"], y=curve["share_revenue"], mode="lines",
+                                  line=dict(color=WINE, width=3), name="CA cumulé",
+                                  hovertemplate="%{x:.1%} des produits : %{y:.1%} du CA<extra></extra>"))
+    figure.add_hline(y=0.8, line_dash="dash", line_color=GOLD, annotation_text="80 % du CA")
+    figure.update_layout(title="Courbe de Pareto", xaxis_title="Part des produits (meilleures ventes d'abord)",
+                         yaxis_title="Part cumulée du CA", xaxis_tickformat=".0%", yaxis_tickformat=".0%",
+                         height=420, **FRENCH)
+    return figure
+
+
+def revenue_histogram(products: pd.DataFrame) -> go.Figure:
+    """How revenue per product is distributed."""
+    figure = go.Figure(go.Histogram(x=products["revenue"], nbinsx=40, marker_color=WINE,
+                                    hovertemplate="%{x} €<br>%{y} produits<extra></extra>"))
+    figure.update_layout(title="Répartition du CA par produit", xaxis_title="Chiffre d'affaires du produit (€)",
+                         yaxis_title="Nombre de produits", bargap=0.05, height=420, **FRENCH)
+    return figure
+
+
+def zscore_histogram(products: pd.DataFrame, premium: pd.Series, threshold: float) -> go.Figure:
+    """Price z-scores, premium wines in gold, with the threshold line."""
+    figure = go.Figure()
+    figure.add_histogram(x=products.loc[~premium, "price_zscore"], name="Vins ordinaires", marker_color=GREY,
+                         xbins=dict(size=0.25))
+    figure.add_histogram(x=products.loc[premium, "price_zscore"], name="Vins premium", marker_color=GOLD,
+                         xbins=dict(size=0.25))
+    figure.add_vline(x=threshold, line_dash="dash", line_color=WINE,
+                     annotation_text=f"seuil z = {threshold:.2f}".replace(".", ","))
+    figure.update_layout(barmode="overlay", title="Z-score des prix", xaxis_title="Z-score du prix",
+                         yaxis_title="Nombre de vins", height=420, legend=dict(orientation="h", y=-0.2), **FRENCH)
+    return figure
