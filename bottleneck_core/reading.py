@@ -110,6 +110,11 @@ def detect_format(raw: RawFile) -> str:
     if head.startswith(b"%PDF"):
         raise InputError("c'est un document PDF, pas un export de données.", file=raw.name,
                          hint="Déposez l'export au format .xlsx, .csv ou .parquet.")
+    if raw.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".parquet")):
+        extension = raw.name.rsplit(".", 1)[1]
+        raise InputError(f"le fichier porte l'extension .{extension} mais son contenu n'est ni un classeur Excel "
+                         "ni un Parquet (fichier renommé, tronqué ou d'un autre type).", file=raw.name,
+                         hint="Exportez-le de nouveau depuis son application d'origine.")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"
     sample = raw.data[:65536]
@@ -198,7 +203,7 @@ def read_source(source: Source, kind: str, name: str | None = None) -> SourceTab
         raw = RawFile(name or f"{contract.label} (tableau)", b"")
         cells = _frame_cells(source)
     else:
-        raw = load_raw(source, name or f"{contract.label.lower()}.xlsx")
+        raw = load_raw(source, name or f"export {contract.label}")
         if name:
             raw = RawFile(name, raw.data)
         cells = read_cells(raw)

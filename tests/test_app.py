@@ -1,0 +1,148 @@
+"""The app through AppTest: every page with the real exports and with the sample, bad uploads, the slider."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+
+PAGES = ["pages/etapes.py", "pages/chiffre_affaires.py", "pages/premium.py", "pages/telechargements.py"]
+REFERENCE_IDS = ["erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_rows", "merged_rows", "revenue_total",
+                 "premium_count"]
+
+
+def new_app() -> AppTest:
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def upload(app: AppTest, *paths) -> AppTest:
+    files = [(p.name, p.read_bytes(), "application/octet-stream") for p in paths]
+    app.file_uploader(key="uploader").set_value(files).run()
+    return app
+
+
+@pytest.fixture
+def real_app(real_paths) -> AppTest:
+    return upload(new_app(), *real_paths)
+
+
+def texts(app: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "success", "error", "info", "warning", "caption", "text")
+             for e in app.get(kind) if isinstance(getattr(e, "value", None), str)]
+    parts += [m.value for m in app.metric] + [m.label for m in app.metric]
+    return "\n".join(parts)
+
+
+def test_start_page_recognises_the_three_real_exports(real_app):
+    assert not real_app.exception and not real_app.error
+    shown = [t.value for t in real_app.text]
+    assert shown == ["erp.xlsx", "825", "5", "liaison.xlsx", "825", "2", "web.xlsx", "1 513", "28"]
+    assert [s.value for s in real_app.selectbox if s.key and s.key.startswith("kind::")] == ["erp", "liaison", "web"]
+    assert "Tous les contrôles bloquants sont réussis (7 / 7" in real_app.success[0].value
+
+
+def test_steps_page_shows_every_step_and_the_reference_checks_passed(real_app):
+    real_app.switch_page("pages/etapes.py").run()
+    assert not real_app.exception
+    page = texts(real_app)
+    for check_id in REFERENCE_IDS:
+        assert f"`{check_id}`" in page
+    assert page.count(":green-badge[") >= 7 + 20
+    assert ":orange-badge[" in page  # the three real warnings look different from errors
+    assert ":red-badge[" not in page
+    metrics = [m.value for m in real_app.metric]
+    assert metrics[:3] == ["825", "825", "0"] and "1 513" in metrics and "111" in metrics
+
+
+def test_revenue_page_shows_the_total_in_french_and_three_charts(real_app):
+    real_app.switch_page("pages/chiffre_affaires.py").run()
+    assert not real_app.exception
+    assert real_app.metric[0].value == "70 568,60 €"
+    assert len(real_app.get("plotly_chart")) == 3
+    real_app.text_input[0].input("Champagne").run()
+    assert "produit(s) affiché(s)" in texts(real_app)
+
+
+def test_premium_slider_changes_the_count_without_rereading(real_app, monkeypatch):
+    real_app.switch_page("pages/premium.py").run()
+    assert "**30 vins premium** sur 714" in texts(real_app)
+    assert "88,08 €" in texts(real_app)
+    assert [m.value for m in real_app.metric] == ["49 vins", "30 vins", "25 vins", "14 vins"]
+    import bottleneck_core.reading as reading
+
+    monkeypatch.setattr(reading, "read_cells", lambda *a, **k: pytest.fail("a slider move re-read a file"))
+    real_app.slider(key="threshold_slider").set_value(1.5).run()
+    assert not real_app.exception
+    assert "**49 vins premium** sur 714" in texts(real_app)
+    real_app.switch_page("pages/telechargements.py").run()
+    assert "seuil de z-score 1,50" in texts(real_app)
+
+
+def test_downloads_page_offers_every_deliverable_named_after_the_month(real_app):
+    real_app.switch_page("pages/telechargements.py").run()
+    assert not real_app.exception
+    labels = [b.label for b in real_app.get("download_button")]
+    period = real_app.session_state["result"].period
+    for name in ("rapport_ca", "vins_premium", "vins_ordinaires", "produits_fusionnes", "summary", "checks",
+                 "bottleneck"):
+        assert any(f"{name}_{period}." in label for label in labels), name
+
+
+def test_sample_button_fills_every_page_on_a_fresh_session():
+    app = new_app()
+    app.button[0].click().run()
+    assert not app.exception and "données d'exemple" in app.info[0].value
+    assert "7 / 7" in app.success[0].value
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert not app.exception, page
+        assert "Aucune analyse" not in texts(app), page
+    app.switch_page("pages/chiffre_affaires.py").run()
+    assert app.metric[0].value.endswith(" €") and len(app.get("plotly_chart")) == 3
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_result_pages_before_any_data_point_to_the_start_page(page):
+    app = new_app()
+    app.switch_page(page).run()
+    assert not app.exception
+    assert "Aucune analyse pour l'instant" in app.info[0].value
+
+
+def test_a_wrong_or_broken_upload_shows_a_french_error_and_keeps_the_others(real_paths, tmp_path):
+    erp, liaison, web = real_paths
+    app = upload(new_app(), erp, liaison)
+    fake = tmp_path / "erp_novembre.xlsx"
+    fake.write_text("ceci n'est pas un classeur")
+    upload(app, fake)
+    assert not app.exception
+    assert any("erp_novembre.xlsx" in e.value and "n'est ni un classeur Excel" in e.value for e in app.error)
+    assert set(app.session_state["uploads"]) == {"erp.xlsx", "liaison.xlsx"}
+    assert "Il manque : WEB" in app.info[0].value
+
+
+def test_forcing_the_web_export_into_the_erp_slot_says_what_it_looks_like(real_paths):
+    erp, liaison, web = real_paths
+    app = upload(new_app(), erp, liaison, web)
+    app.selectbox(key="kind::web.xlsx").set_value("erp").run()
+    app.selectbox(key="kind::erp.xlsx").set_value("web").run()
+    assert not app.exception
+    assert any("ressemble à l'export WEB" in e.value for e in app.error)
+
+
+def test_the_kestra_config_of_migrating_users_is_accepted(real_app, real_data):
+    path = real_data / "test_config_kestra.yaml"
+    real_app.file_uploader(key="config_uploader").set_value((path.name, path.read_bytes(), "text/yaml")).run()
+    assert not real_app.exception and not real_app.error
+    assert "format Kestra" in texts(real_app)
+    assert "7 / 7" in real_app.success[0].value
+
+
+def test_a_hostile_config_is_refused_in_french(real_app):
+    bad = b"!!python/object/apply:os.system ['touch /tmp/pwned']\n"
+    real_app.file_uploader(key="config_uploader").set_value(("config.yaml", bad, "text/yaml")).run()
+    assert not real_app.exception
+    assert any("balise non autorisée" in e.value for e in real_app.error)
