@@ -4,11 +4,11 @@ import streamlit as st
 st.set_page_config(page_title="BottleNeck – analyse mensuelle", page_icon="🍷", layout="wide")
 
 PAGES = [
-    st.Page("pages/donnees.py", title="Données du mois", icon="📥", url_path="donnees", default=True),
-    st.Page("pages/etapes.py", title="Étapes et contrôles", icon="✅", url_path="etapes"),
-    st.Page("pages/chiffre_affaires.py", title="Chiffre d'affaires", icon="💶", url_path="chiffre-affaires"),
-    st.Page("pages/premium.py", title="Vins premium", icon="🍾", url_path="premium"),
-    st.Page("pages/telechargements.py", title="Téléchargements", icon="📦", url_path="telechargements"),
+    st.Page("pages/donnees.py", title="Données du mois", icon=":material/upload_file:", url_path="donnees", default=True),
+    st.Page("pages/etapes.py", title="Étapes et contrôles", icon=":material/fact_check:", url_path="etapes"),
+    st.Page("pages/chiffre_affaires.py", title="Chiffre d'affaires", icon=":material/euro:", url_path="chiffre-affaires"),
+    st.Page("pages/premium.py", title="Vins premium", icon=":material/workspace_premium:", url_path="premium"),
+    st.Page("pages/telechargements.py", title="Téléchargements", icon=":material/download:", url_path="telechargements"),
 ]
 
 st.session_state.setdefault("uploads", {})       # file name -> bytes, kept across pages

@@ -89,7 +89,7 @@ def require_result() -> PipelineResult:
     if result is None:
         st.info("Aucune analyse pour l'instant : déposez les trois exports du mois, ou essayez les données "
                 "d'exemple, sur la page « Données du mois ».")
-        st.page_link(START_PAGE, label="Aller à « Données du mois »", icon="📥")
+        st.page_link(START_PAGE, label="Aller à « Données du mois »", icon=":material/upload_file:")
         st.stop()
     return result
 
@@ -144,8 +144,9 @@ def status_banner(result: PipelineResult) -> None:
     passed_refs = sum(1 for c in result.checks if c.id in result.config.expectations and c.status == PASSED)
     refs = f"{passed_refs} / {len(result.config.expectations)} contrôles de référence réussis"
     if not failed:
-        st.success(f"Tous les contrôles bloquants sont réussis ({refs}). "
-                   f"{len(warnings)} avertissement(s) à lire ci-dessous.", icon=":material/verified:")
+        notes = (f" {len(warnings)} avertissement(s) : {', '.join(c.title for c in warnings)}." if warnings
+                 else " Aucun avertissement.")
+        st.success(f"Tous les contrôles bloquants sont réussis ({refs}).{notes}", icon=":material/verified:")
     else:
         names = ", ".join(f"{c.title} ({c.id})" for c in failed)
         st.error(f"{len(failed)} contrôle(s) bloquant(s) en échec : {names}.", icon=":material/error:")

@@ -14,7 +14,8 @@ a, b, c, d = st.columns(4)
 a.metric("Chiffre d'affaires total", euros(kpis.total))
 b.metric("Produits vendus", integer(kpis.products_sold), help=f"sur {integer(kpis.products)} produits fusionnés")
 c.metric("CA moyen par produit", euros(kpis.mean_per_product))
-d.metric("Part du CA des 20 % meilleurs produits", percent(kpis.top_share))
+d.metric("Part du CA du top 20 %", percent(kpis.top_share),
+         help="Part du chiffre d'affaires réalisée par les 20 % de produits qui vendent le plus.")
 
 st.plotly_chart(top_revenue_bars(top_products(result.products, 20)), width="stretch")
 left, right = st.columns(2)

@@ -110,5 +110,5 @@ if result is not None:
     st.subheader(f"Analyse de {month_label(result.period)}")
     st.caption(f"Sources : {sources} — configuration : {result.config.source}")
     status_banner(result)
-    st.page_link("pages/etapes.py", label="Voir les étapes et contrôles", icon="✅")
-    st.page_link("pages/chiffre_affaires.py", label="Voir le chiffre d'affaires", icon="💶")
+    st.page_link("pages/etapes.py", label="Voir les étapes et contrôles", icon=":material/fact_check:")
+    st.page_link("pages/chiffre_affaires.py", label="Voir le chiffre d'affaires", icon=":material/euro:")
