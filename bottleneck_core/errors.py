@@ -14,6 +14,9 @@ class InputError(Exception):
         self.detail = message
         super().__init__(self._render())
 
+    def __reduce__(self):
+        return _rebuild, (self.detail, self.file, self.column, self.rows, self.hint)
+
     def _render(self) -> str:
         parts = []
         if self.file:
@@ -35,3 +38,7 @@ def describe_rows(rows: list[int], limit: int = 10) -> str:
     more = f" et {len(rows) - limit} autres" if len(rows) > limit else ""
     word = "ligne" if len(rows) == 1 else "lignes"
     return f"{word} {shown}{more}"
+
+
+def _rebuild(detail, file, column, rows, hint) -> InputError:
+    return InputError(detail, file=file, column=column, rows=rows, hint=hint)

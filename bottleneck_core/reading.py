@@ -134,8 +134,8 @@ def read_cells(raw: RawFile) -> CellTable:
     """Every cell of the file's data sheet (or CSV, or Parquet) as one column of values per header."""
     fmt = detect_format(raw)
     if fmt in ("xlsx", "ole"):
-        from .workbook import read_workbook_cells
-        return read_workbook_cells(raw, fmt)
+        from .workbook import read_workbook
+        return read_workbook(raw, fmt)
     if fmt == "parquet":
         return _read_parquet(raw)
     return _read_csv(raw)

@@ -9,6 +9,8 @@ import pandas as pd
 
 from .errors import InputError
 from .reading import CellTable, RawFile
+from .sheets import ADVICE as _ADVICE
+from .sheets import read_sheet
 
 MAX_MEMBERS = 2_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -18,8 +20,6 @@ MAX_USED_CELLS = 20_000_000  # cells calamine would allocate for the used range
 SPARSE_FACTOR = 50  # the used range may be at most this many times larger than the cells present
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
-_ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
-_ADVICE = "Ouvrez-le dans Excel, enregistrez-le au format .xlsx puis déposez-le de nouveau."
 
 
 def column_number(letters: bytes) -> int:
@@ -102,53 +102,21 @@ def _check_used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_na
                               "enregistrez puis déposez le fichier de nouveau.")
 
 
-def read_workbook_cells(raw: RawFile, fmt: str) -> CellTable:
-    """The cells of the first visible sheet holding data, read with python-calamine."""
-    if fmt == "ole":
-        if _ENCRYPTED_OLE in raw.data:
-            raise InputError("le classeur est protégé par un mot de passe.", file=raw.name,
-                             hint="Enregistrez-en une copie sans mot de passe puis déposez-la.")
-    else:
+def read_workbook(raw: RawFile, fmt: str) -> CellTable:
+    """A workbook's cells, parsed in the isolated worker after the zip inspection passed here."""
+    from . import isolation
+
+    if fmt == "xlsx":
         inspect_xlsx(raw)
-    import python_calamine
-
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw.data))
-        chosen = None
-        for index, meta in enumerate(workbook.sheets_metadata):
-            if str(meta.visible).endswith("Visible") and str(meta.typ).endswith("WorkSheet"):
-                sheet = workbook.get_sheet_by_index(index)
-                rows = sheet.to_python()
-                if any(any(cell != "" for cell in row) for row in rows):
-                    chosen = (meta.name, sheet.start, rows)
-                    break
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # calamine's Rust panics derive from BaseException
-        kind = "un ancien classeur .xls illisible" if fmt == "ole" else "un classeur endommagé"
-        raise InputError(f"{kind} : son contenu ne peut pas être lu.", file=raw.name, hint=_ADVICE) from None
-    if chosen is None:
-        raise InputError("aucune feuille visible du classeur ne contient de données.", file=raw.name,
-                         hint="Affichez la feuille des données ou placez-la en premier, puis enregistrez.")
-    name, start, rows = chosen
-    first = next(i for i, row in enumerate(rows) if any(cell != "" for cell in row))
-    header_cells = rows[first]
-    body = rows[first + 1:]
-    headers: list[str] = []
-    columns: dict[str, pd.Series] = {}
-    for j, header in enumerate(header_cells):
-        values = [row[j] if j < len(row) else "" for row in body]
-        label = _header_text(header) or f"colonne_{j + 1}"
-        if not _header_text(header) and all(v == "" for v in values):
-            continue
-        headers.append(label)
-        columns.setdefault(label, pd.Series([None if v == "" else v for v in values], dtype="object"))
-    start_row = (start[0] if start else 0) + first + 1  # 1-based row of the header
-    sheet_label = name if len(workbook.sheet_names) > 1 else None
-    return CellTable(headers, columns, len(body), first_row=start_row + 1, sheet=sheet_label)
-
-
-def _header_text(cell: object) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+        if isolation.enabled():
+            sheet = isolation.run_isolated(read_sheet, raw.data, raw.name, fmt)
+        else:
+            sheet = read_sheet(raw.data, raw.name, fmt)
+    except isolation.WorkerFailure as failure:
+        what = ("a dépassé le temps de lecture autorisé" if failure.reason == "timeout"
+                else "a épuisé la mémoire autorisée ou fait échouer le lecteur")
+        raise InputError(f"la lecture de ce classeur {what} ; son contenu est anormal.", file=raw.name,
+                         hint=_ADVICE) from None
+    columns = {h: pd.Series(values, dtype="object") for h, values in sheet.columns.items()}
+    return CellTable(sheet.headers, columns, sheet.n_rows, first_row=sheet.first_row, sheet=sheet.sheet)
