@@ -18,6 +18,7 @@ from .schemas import CONTRACTS, KEY, NUMBER, TEXT, fold_header, guess_kind
 
 Source = Union[str, os.PathLike, bytes, bytearray, IO[bytes], pd.DataFrame]
 
+MAX_FILE_BYTES = int(os.environ.get("BOTTLENECK_MAX_FILE_MB", "50")) * 2**20
 FIRST_DATA_ROW = 2  # spreadsheet row number of the first data row, under the header
 REPAIR_COLUMNS = ["source_row", "column", "original", "repaired"]
 
@@ -72,11 +73,25 @@ class SourceTable:
         return len(self.frame)
 
 
+def _too_large(name: str, size: int) -> InputError:
+    return InputError(f"le fichier pèse {size / 2**20:.0f} Mo, au-delà de la limite de {MAX_FILE_BYTES // 2**20} Mo.",
+                      file=name, hint="Réduisez l'export aux colonnes utiles ou déposez-le au format .parquet.")
+
+
 def load_raw(source: Source, default_name: str) -> RawFile:
     """The bytes of a path, bytes or file object (an upload), named after its file when it has one."""
+    raw = _load_raw(source, default_name)
+    if raw.size > MAX_FILE_BYTES:
+        raise _too_large(raw.name, raw.size)
+    return raw
+
+
+def _load_raw(source: Source, default_name: str) -> RawFile:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
+            if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+                raise _too_large(path.name, path.stat().st_size)
             return RawFile(path.name, path.read_bytes())
         except FileNotFoundError:
             raise InputError("ce fichier est introuvable.", file=str(path),

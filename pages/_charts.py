@@ -1,19 +1,29 @@
 """Plotly figures for the pages, built from the core's tables; French number separators."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
 WINE = "#7B1E3A"
 GOLD = "#C9A227"
 GREY = "#B9A9AE"
+def as_text(label: object) -> str:
+    """A wine name shown as written: plotly would otherwise render the HTML tags some titles contain."""
+    return html.escape(str(label), quote=False)
+
+
 FRENCH = dict(separators=", ", font=dict(family="sans-serif"), margin=dict(l=10, r=10, t=50, b=10))
 
 
 def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
     """The best-selling wines as horizontal bars, largest on top."""
     ordered = top.iloc[::-1]
-    figure = go.Figure(go.Bar(x=ordered["revenue"], y=ordered["name"].fillna(ordered["sku"]), orientation="h",
+    names = ordered["name"].fillna(ordered["sku"])
+    names = names.where(~names.duplicated(keep=False), names + " (" + ordered["sku"].fillna("") + ")")
+    labels = names.map(as_text)
+    figure = go.Figure(go.Bar(x=ordered["revenue"], y=labels, orientation="h",
                               marker_color=WINE, hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"))
     figure.update_layout(title=f"Top {len(top)} des vins par chiffre d'affaires", xaxis_title="Chiffre d'affaires (€)",
                          height=max(420, 24 * len(top)), **FRENCH)

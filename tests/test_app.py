@@ -146,3 +146,22 @@ def test_a_hostile_config_is_refused_in_french(real_app):
     real_app.file_uploader(key="config_uploader").set_value(("config.yaml", bad, "text/yaml")).run()
     assert not real_app.exception
     assert any("balise non autorisée" in e.value for e in real_app.error)
+
+
+@pytest.mark.parametrize("case_id", ["range_bomb", "zip_bomb", "password_protected", "truncated_xlsx",
+                                     "billion_laughs", "random_bytes_xlsx"])
+def test_a_hostile_upload_is_refused_and_the_app_keeps_serving(case_id, real_paths, tmp_path):
+    from test_bad_input import UNUSABLE
+
+    case = next(c for c in UNUSABLE if c.id == case_id)
+    app = upload(new_app(), real_paths[1], real_paths[2])
+    hostile = tmp_path / f"hostile_{case.name}"
+    hostile.write_bytes(case.build())
+    upload(app, hostile)
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert any(hostile.name in e and case.message[-1] in e for e in errors), errors
+    assert set(app.session_state["uploads"]) == {"liaison.xlsx", "web.xlsx"}
+    other_session = new_app()  # the same process still serves everyone else
+    other_session.button[0].click().run()
+    assert not other_session.exception and "7 / 7" in other_session.success[0].value
