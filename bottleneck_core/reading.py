@@ -266,9 +266,9 @@ def conform(cells: CellTable, kind: str, file_name: str) -> tuple[pd.DataFrame, 
                                  file=where, column=column,
                                  hint="Corrigez ces cellules (un nombre, ou vide) puis déposez le fichier de nouveau.")
         else:
-            parsed, repaired = clean_text(values), None
+            parsed, repaired = clean_text(values)
         data[column] = parsed
-        if repaired is not None and repaired.any():
+        if repaired.any():
             mask = repaired.to_numpy()
             repairs.append(pd.DataFrame({
                 "source_row": rows[mask], "column": column,
@@ -374,16 +374,31 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return numbers, repaired, bad
 
 
-def clean_text(values: pd.Series) -> pd.Series:
-    """A text column with empty cells as missing; numbers written as text keep no trailing .0."""
-    def one(v: object) -> str | None:
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[ ]*[\t\r\n]+[ ]*")
+
+
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _needs_cleaning(text: str) -> bool:
+    return _ANY_CONTROL.search(text) is not None
+
+
+def clean_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A text column with empty cells missing, control characters (no spreadsheet can hold them) removed and
+    tabs or line breaks (meaningless in a wine name, and risky at the start of a cell) turned into one space."""
+    def one(v: object) -> tuple[str | None, bool]:
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-            return None
+            return None, False
         if isinstance(v, float) and v.is_integer():
-            return str(int(v))
+            return str(int(v)), False
         text = str(v)
-        return text if text.strip() else None
-    return pd.Series([one(v) for v in values.tolist()], index=values.index, dtype="object")
+        cleaned = _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)).strip(" ") if _needs_cleaning(text) else text
+        return (cleaned if cleaned.strip() else None), cleaned != text
+    pairs = [one(v) for v in values.tolist()]
+    return (pd.Series([p[0] for p in pairs], index=values.index, dtype="object"),
+            pd.Series([p[1] for p in pairs], index=values.index, dtype=bool))
 
 
 @dataclass(frozen=True)
