@@ -126,6 +126,21 @@ def test_bad_uploads_show_french_errors_and_keep_the_earlier_state(page, real_pa
     shot(page, "erreur")
 
 
+def test_a_range_bomb_upload_leaves_the_app_serving_other_sessions(page, browser, app_url, tmp_path):
+    from test_bad_input import range_bomb
+
+    bomb = tmp_path / "erp_bombe.xlsx"
+    bomb.write_bytes(range_bomb("XFD1048576"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(bomb))
+    page.get_by_text("plage utilisée de 1048576 lignes").wait_for()
+    no_exception(page)
+    other = browser.new_context(locale="fr-FR").new_page()
+    other.goto(app_url)
+    other.get_by_role("button", name="Utiliser les données d'exemple").click()
+    other.get_by_text("Tous les contrôles bloquants sont réussis").wait_for()
+    other.context.close()
+
+
 def test_sample_fills_every_page_on_a_fresh_session(page):
     page.get_by_role("button", name="Utiliser les données d'exemple").click()
     page.get_by_text("Tous les contrôles bloquants sont réussis").wait_for()
