@@ -208,6 +208,9 @@ def _read_csv(raw: RawFile) -> CellTable:
                          hint="Vérifiez les séparateurs dans cette ligne ou réexportez le fichier.") from None
     except pd.errors.EmptyDataError:
         raise InputError("le fichier ne contient aucune ligne.", file=raw.name) from None
+    except Exception:  # any other reader failure is still one French message
+        raise InputError("ce fichier CSV ne peut pas être lu.", file=raw.name,
+                         hint="Réexportez-le en CSV (séparateur « ; » ou « , ») ou en .xlsx.") from None
     return _frame_cells(frame)
 
 

@@ -1,6 +1,8 @@
 """Shared by the pages: the cached analysis, the session's current result and small render helpers."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from bottleneck_core import InputError, __version__
@@ -12,6 +14,22 @@ from bottleneck_core.pipeline import PipelineResult, run_pipeline
 from bottleneck_core.reading import SourceGuess, identify
 
 SOURCE_LABELS = {"erp": "ERP", "liaison": "LIAISON", "web": "WEB"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def plain(text: object) -> str:
+    """Text shown exactly as written where Streamlit would read Markdown (file names, headers, messages)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def label_text(text: object) -> str:
+    """A file name fit for a widget label: the characters Markdown would act on are dropped."""
+    return re.sub(r"[\[\]()*`<>|~$:#!\\{}=]", "", str(text))
+
+
+def show_error(message: object) -> None:
+    """A French error message, rendered as plain text."""
+    st.error(plain(message), icon=":material/error:")
 START_PAGE = "pages/donnees.py"
 
 

@@ -6,8 +6,8 @@ import streamlit as st
 from bottleneck_core import InputError
 from bottleneck_core.config import load_config
 from bottleneck_core.formatting import integer, month_label, recent_periods
-from pages._common import (SOURCE_LABELS, analyse, analyse_sample, base_result, identify_upload, set_result,
-                           status_banner)
+from pages._common import (SOURCE_LABELS, analyse, analyse_sample, base_result, identify_upload, label_text,
+                           plain, set_result, show_error, status_banner)
 
 st.title("Données du mois")
 st.caption("Déposez les trois exports du mois : l'ERP, la table de LIAISON et l'export WEB. Ils sont "
@@ -25,7 +25,7 @@ for upload in new_files or []:
     try:
         guess = identify_upload(upload.name, data)
     except InputError as exc:
-        st.error(str(exc), icon=":material/error:")
+        show_error(exc)
         continue
     for name, kind in list(assignment.items()):
         if kind == guess.kind and name != upload.name:  # a newer export of the same source replaces the older
@@ -49,12 +49,12 @@ with right:
         try:
             load_config(config_file.getvalue(), config_file.name)
         except InputError as exc:
-            st.error(str(exc), icon=":material/error:")
+            show_error(exc)
         else:
             st.session_state.config_upload = (config_file.name, config_file.getvalue())
             st.session_state.config_upload_bytes = config_file.getvalue()
     config = st.session_state.get("config_upload")
-    st.caption(f"Configuration utilisée : {config[0] if config else 'config/test_config.yaml'}")
+    st.caption(f"Configuration utilisée : {plain(config[0]) if config else 'config/test_config.yaml'}")
     if st.button("Utiliser les données d'exemple", icon=":material/science:",
                  help="Un mois généré, avec les mêmes pièges que les vrais exports."):
         st.session_state.use_sample = True
@@ -73,7 +73,7 @@ with left:
             row = st.columns([4, 3, 2, 2, 1], vertical_alignment="center")
             row[0].text(name)
             assignment[name] = row[1].selectbox(
-                f"Source de {name}", options, index=options.index(assignment.get(name, guess.kind)),
+                f"Source de {label_text(name)}", options, index=options.index(assignment.get(name, guess.kind)),
                 format_func=SOURCE_LABELS.get, key=f"kind::{name}", label_visibility="collapsed")
             row[2].text(integer(guess.rows))
             row[3].text(integer(guess.columns))
@@ -101,14 +101,14 @@ elif uploads:
         set_result(key, lambda: analyse(files["erp"], files["liaison"], files["web"], config, period))
 
 if st.session_state.get("analysis_error"):
-    st.error(st.session_state.analysis_error, icon=":material/error:")
+    show_error(st.session_state.analysis_error)
 
 result = base_result()
 if result is not None:
     st.divider()
-    sources = ", ".join(t.name for t in result.sources.values())
+    sources = plain(", ".join(t.name for t in result.sources.values()))
     st.subheader(f"Analyse de {month_label(result.period)}")
-    st.caption(f"Sources : {sources} — configuration : {result.config.source}")
+    st.caption(f"Sources : {sources} — configuration : {plain(result.config.source)}")
     status_banner(result)
     st.page_link("pages/etapes.py", label="Voir les étapes et contrôles", icon=":material/fact_check:")
     st.page_link("pages/chiffre_affaires.py", label="Voir le chiffre d'affaires", icon=":material/euro:")
