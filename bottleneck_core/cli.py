@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -33,13 +35,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threshold", type=float, help="seuil de z-score des vins premium (défaut : celui de la config)")
     run.add_argument("--period", help="mois analysé, AAAA-MM (défaut : le mois courant)")
     run.add_argument("--out", default="out", help="dossier des livrables (défaut : out/)")
+    run.add_argument("--history", help="enregistrer l'analyse dans cet historique DuckDB (défaut : la variable "
+                                       "BOTTLENECK_HISTORY si elle est définie, sinon pas d'enregistrement)")
+
+    history = commands.add_parser("history", help="lister l'analyse en vigueur de chaque mois de l'historique")
+    history.add_argument("--db", help="fichier d'historique (défaut : BOTTLENECK_HISTORY ou data/history.duckdb)")
+    history.add_argument("--json", action="store_true", help="sortie JSON (une liste d'objets)")
+
+    compare = commands.add_parser("compare", help="comparer deux mois de l'historique")
+    compare.add_argument("before", help="mois de référence, AAAA-MM")
+    compare.add_argument("after", help="mois comparé, AAAA-MM")
+    compare.add_argument("--db", help="fichier d'historique (défaut : BOTTLENECK_HISTORY ou data/history.duckdb)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    command = {"run": run_command, "history": history_command, "compare": compare_command}[args.command]
     try:
-        return run_command(args)
+        return command(args)
     except InputError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -72,7 +86,83 @@ def run_command(args: argparse.Namespace) -> int:
     for name, data in result.exports().items():
         (out / name).write_bytes(data)
     print(f"\nLivrables écrits dans {out}/ : {', '.join(result.exports())}")
+    if args.history or os.environ.get("BOTTLENECK_HISTORY"):
+        store_in_history(result, args.history)
     return EXIT_OK if result.checks_passed else EXIT_CHECKS_FAILED
+
+
+def store_in_history(result, path: str | None) -> None:
+    """Keep the run in the history; a locked or broken history is a warning, never a lost analysis."""
+    from .history import HistoryError, history_path, record_run
+
+    try:
+        stored = record_run(result, path)
+    except HistoryError as exc:
+        print(f"Attention : analyse non enregistrée dans l'historique. {exc}", file=sys.stderr)
+    else:
+        print(f"{stored.message()} ({history_path(path)})")
+
+
+def history_command(args: argparse.Namespace) -> int:
+    from .formatting import euros, integer
+    from .history import HistoryError, current_runs, history_path
+
+    try:
+        runs = current_runs(args.db)
+    except HistoryError as exc:
+        raise InputError(str(exc)) from None
+    if args.json:
+        records = [{"period": r.period, "run_at": r.run_at.isoformat(timespec="seconds"), "run_id": int(r.run_id),
+                    "revenue_total": float(r.revenue_total), "premium_count": int(r.premium_count),
+                    "ordinary_count": int(r.ordinary_count), "merged_rows": int(r.merged_rows),
+                    "checks_passed": bool(r.checks_passed), "threshold": float(r.threshold),
+                    "superseded_runs": int(r.superseded)} for r in runs.itertuples()]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if runs.empty:
+        print(f"Aucune analyse enregistrée dans {history_path(args.db)}.")
+        return EXIT_OK
+    print(table(["Mois", "Analysé le", "CA total", "Premium", "Produits", "Contrôles", "Remplacées"],
+                [[r.period, r.run_at.strftime("%d/%m/%Y %H:%M"), euros(r.revenue_total), integer(r.premium_count),
+                  integer(r.merged_rows), "réussis" if r.checks_passed else f"{r.checks_failed} en échec",
+                  integer(r.superseded)] for r in runs.itertuples()]))
+    return EXIT_OK
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    from .config import check_period
+    from .formatting import euros, integer
+    from .history import HistoryError, compare_periods
+
+    before, after = check_period(args.before), check_period(args.after)
+    try:
+        diff = compare_periods(before, after, args.db)
+    except HistoryError as exc:
+        raise InputError(str(exc)) from None
+    change = diff.revenue_after - diff.revenue_before
+    lines = [f"CA total : {euros(diff.revenue_before)} ({before}) → {euros(diff.revenue_after)} ({after}), "
+             f"écart {'+' if change >= 0 else ''}{euros(change)}"]
+
+    def section(title: str, frame, columns: list[str], headers: list[str]) -> None:
+        lines.append(f"\n{title} : {integer(len(frame))}")
+        if len(frame):
+            rows = [[euros(v) if isinstance(v, float) else ("—" if v is None else str(v)) for v in row]
+                    for row in frame[columns].itertuples(index=False)]
+            lines.append(table(headers, rows))
+
+    section("Vins entrés en premium", diff.entered_premium, ["product_id", "name", "price_before", "price_after"],
+            ["Produit", "Vin", f"Prix {before}", f"Prix {after}"])
+    section("Vins sortis du premium", diff.left_premium, ["product_id", "name", "price_before", "price_after"],
+            ["Produit", "Vin", f"Prix {before}", f"Prix {after}"])
+    section("Plus fortes variations de CA", diff.revenue_changes,
+            ["product_id", "name", "revenue_before", "revenue_after", "revenue_change"],
+            ["Produit", "Vin", f"CA {before}", f"CA {after}", "Écart"])
+    section("Nouveaux produits", diff.new_products, ["product_id", "name", "revenue_after"],
+            ["Produit", "Vin", f"CA {after}"])
+    section("Produits disparus", diff.vanished_products, ["product_id", "name", "revenue_before"],
+            ["Produit", "Vin", f"CA {before}"])
+    print("\n".join(lines))
+    return EXIT_OK
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
