@@ -9,6 +9,7 @@ PAGES = [
     st.Page("pages/chiffre_affaires.py", title="Chiffre d'affaires", icon=":material/euro:", url_path="chiffre-affaires"),
     st.Page("pages/premium.py", title="Vins premium", icon=":material/workspace_premium:", url_path="premium"),
     st.Page("pages/telechargements.py", title="Téléchargements", icon=":material/download:", url_path="telechargements"),
+    st.Page("pages/historique.py", title="Historique", icon=":material/timeline:", url_path="historique"),
 ]
 
 st.session_state.setdefault("uploads", {})       # file name -> bytes, kept across pages

@@ -63,3 +63,27 @@ def zscore_histogram(products: pd.DataFrame, premium: pd.Series, threshold: floa
     figure.update_layout(barmode="overlay", title="Z-score des prix", xaxis_title="Z-score du prix",
                          yaxis_title="Nombre de vins", height=420, legend=dict(orientation="h", y=-0.2), **FRENCH)
     return figure
+
+
+def monthly_lines(runs: pd.DataFrame) -> go.Figure:
+    """Revenue (left axis) and premium count (right axis) by month."""
+    figure = go.Figure()
+    figure.add_scatter(x=runs["period"], y=runs["revenue_total"], name="Chiffre d'affaires (€)", mode="lines+markers",
+                       line=dict(color=WINE, width=3))
+    figure.add_scatter(x=runs["period"], y=runs["premium_count"], name="Vins premium", mode="lines+markers",
+                       line=dict(color=GOLD, width=3, dash="dot"), yaxis="y2")
+    figure.update_layout(title="Chiffre d'affaires et vins premium par mois", xaxis=dict(type="category", title="Mois"),
+                         yaxis=dict(title="Chiffre d'affaires (€)"),
+                         yaxis2=dict(title="Vins premium", overlaying="y", side="right", rangemode="tozero"),
+                         legend=dict(orientation="h", y=-0.25), height=420, **FRENCH)
+    return figure
+
+
+def monthly_checks(runs: pd.DataFrame) -> go.Figure:
+    """Blocking checks failed by month: zero is a clean month."""
+    colours = [WINE if failed else "#2E7D32" for failed in runs["checks_failed"].fillna(0)]
+    figure = go.Figure(go.Bar(x=runs["period"], y=runs["checks_failed"].fillna(0), marker_color=colours,
+                              hovertemplate="%{x} : %{y} contrôle(s) bloquant(s) en échec<extra></extra>"))
+    figure.update_layout(title="Contrôles bloquants en échec par mois", xaxis=dict(type="category", title="Mois"),
+                         yaxis=dict(title="Contrôles en échec", rangemode="tozero", dtick=1), height=320, **FRENCH)
+    return figure

@@ -172,3 +172,22 @@ def test_a_hostile_upload_is_refused_and_the_app_keeps_serving(case_id, real_pat
     other_session = new_app()  # the same process still serves everyone else
     other_session.button[0].click().run()
     assert not other_session.exception and "7 / 7" in other_session.success[0].value
+
+
+def test_history_page_shows_the_trend_and_compares_two_stored_months(real_app, real_result, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from bottleneck_core.history import record_run
+
+    db = tmp_path / "historique.duckdb"
+    monkeypatch.setenv("BOTTLENECK_HISTORY", str(db))
+    record_run(replace(real_result, period="2026-08"), db)
+    record_run(replace(real_result.with_threshold(1.5), period="2026-09"), db)
+    real_app.switch_page("pages/historique.py").run()
+    assert not real_app.exception
+    assert len(real_app.get("plotly_chart")) == 2
+    assert [m.value for m in real_app.metric][1:3] == ["19", "0"]  # z 2 -> 1.5: 19 wines enter premium
+    real_app.button[0].click().run()  # save the session's own analysis
+    assert not real_app.exception
+    assert "enregistrée dans l'historique" in real_app.success[0].value
+    assert len(real_app.selectbox) >= 2
