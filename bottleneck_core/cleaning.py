@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .engine import query
@@ -17,77 +18,97 @@ KEY_REASONS = {"missing": NO_PRODUCT_ID, "conflict": CONFLICTING_DUPLICATE, "dup
 
 # ERP: one row per product_id; the first row is kept, the others are exact or conflicting duplicates.
 CLEAN_ERP_SQL = """
-SELECT *,
-  CASE
-    WHEN product_id IS NULL THEN $missing
-    WHEN row_number() OVER same_id > 1 AND variants > 1 THEN $conflict
-    WHEN row_number() OVER same_id > 1 THEN $duplicate
-  END AS motif
-FROM (
-  SELECT *, count(DISTINCT (price, stock_quantity, onsale_web, stock_status))
-              OVER (PARTITION BY product_id) AS variants
-  FROM erp
+WITH per_id AS (
+  SELECT product_id, min(source_row) AS kept_row,
+         count(DISTINCT (price, stock_quantity, onsale_web, stock_status)) AS variants
+  FROM erp WHERE product_id IS NOT NULL GROUP BY product_id
 )
-WINDOW same_id AS (PARTITION BY product_id ORDER BY source_row)
-ORDER BY source_row
+SELECT e.source_row,
+  CASE
+    WHEN e.product_id IS NULL THEN $missing
+    WHEN e.source_row = p.kept_row THEN NULL
+    WHEN p.variants > 1 THEN $conflict
+    ELSE $duplicate
+  END AS motif
+FROM erp e LEFT JOIN per_id p ON p.product_id = e.product_id
+ORDER BY e.source_row
 """
 
 # LIAISON: one row per product_id; an empty id_web is kept here and reported by the merge.
 CLEAN_LIAISON_SQL = """
-SELECT *,
-  CASE
-    WHEN product_id IS NULL THEN $missing
-    WHEN row_number() OVER same_id > 1 AND variants > 1 THEN $conflict
-    WHEN row_number() OVER same_id > 1 THEN $duplicate
-  END AS motif
-FROM (
-  SELECT *, count(DISTINCT coalesce(id_web, '')) OVER (PARTITION BY product_id) AS variants
-  FROM liaison
+WITH per_id AS (
+  SELECT product_id, min(source_row) AS kept_row, count(DISTINCT coalesce(id_web, '')) AS variants
+  FROM liaison WHERE product_id IS NOT NULL GROUP BY product_id
 )
-WINDOW same_id AS (PARTITION BY product_id ORDER BY source_row)
-ORDER BY source_row
+SELECT l.source_row,
+  CASE
+    WHEN l.product_id IS NULL THEN $missing
+    WHEN l.source_row = p.kept_row THEN NULL
+    WHEN p.variants > 1 THEN $conflict
+    ELSE $duplicate
+  END AS motif
+FROM liaison l LEFT JOIN per_id p ON p.product_id = l.product_id
+ORDER BY l.source_row
 """
 
 # WEB: rows with a sku, one per sku, keeping the largest total_sales (the product row on a tie).
 CLEAN_WEB_SQL = """
-SELECT *,
-  CASE
-    WHEN sku IS NULL THEN $missing
-    WHEN row_number() OVER best_first > 1 AND sales_variants > 1 THEN $conflict
-    WHEN row_number() OVER best_first > 1 THEN $duplicate
-  END AS motif
-FROM (
-  SELECT *, count(DISTINCT total_sales) OVER (PARTITION BY sku) AS sales_variants
-  FROM web
+WITH per_sku AS (
+  SELECT sku, count(DISTINCT total_sales) AS sales_variants,
+         arg_min(source_row, (-coalesce(total_sales, -1e300), post_type IS DISTINCT FROM 'product',
+                              source_row)) AS kept_row
+  FROM web WHERE sku IS NOT NULL GROUP BY sku
 )
-WINDOW best_first AS (PARTITION BY sku ORDER BY total_sales DESC NULLS LAST,
-                      post_type = 'product' DESC NULLS LAST, source_row)
-ORDER BY source_row
+SELECT w.source_row,
+  CASE
+    WHEN w.sku IS NULL THEN $missing
+    WHEN w.source_row = p.kept_row THEN NULL
+    WHEN p.sales_variants > 1 THEN $conflict
+    ELSE $duplicate
+  END AS motif
+FROM web w LEFT JOIN per_sku p ON p.sku = w.sku
+ORDER BY w.source_row
 """
+
+
+ERP_KEY_COLUMNS = ["product_id", "price", "stock_quantity", "onsale_web", "stock_status", "source_row"]
+LIAISON_KEY_COLUMNS = ["product_id", "id_web", "source_row"]
+WEB_KEY_COLUMNS = ["sku", "total_sales", "post_type", "source_row"]
+
+
+def flag_rows(con: duckdb.DuckDBPyConnection, sql: str, reasons: dict, name: str, frame: pd.DataFrame,
+              columns: list[str]) -> pd.DataFrame:
+    """The frame with the reason each row is removed (empty when kept), as the query decides it.
+
+    Only the columns the rule needs go through DuckDB, and only (source_row, motif) comes back.
+    """
+    motifs = query(con, sql, reasons, **{name: frame[columns]})
+    if not np.array_equal(motifs["source_row"].to_numpy(), frame["source_row"].to_numpy()):
+        raise RuntimeError("cleaning query returned rows out of order")  # rows are read in source order
+    return frame.assign(motif=motifs["motif"].to_numpy())
 
 
 def clean_erp(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame) -> StepResult:
     """ERP with one row per product_id: rows with no product_id and duplicates removed."""
-    flagged = query(con, CLEAN_ERP_SQL, KEY_REASONS, erp=erp).drop(columns=["variants"])
+    flagged = flag_rows(con, CLEAN_ERP_SQL, KEY_REASONS, "erp", erp, ERP_KEY_COLUMNS)
     return split_flagged("clean_erp", "Nettoyage ERP", flagged)
 
 
 def clean_liaison(con: duckdb.DuckDBPyConnection, liaison: pd.DataFrame) -> StepResult:
     """LIAISON with one row per product_id: rows with no product_id and duplicates removed."""
-    flagged = query(con, CLEAN_LIAISON_SQL, KEY_REASONS, liaison=liaison).drop(columns=["variants"])
+    flagged = flag_rows(con, CLEAN_LIAISON_SQL, KEY_REASONS, "liaison", liaison, LIAISON_KEY_COLUMNS)
     return split_flagged("clean_liaison", "Nettoyage LIAISON", flagged)
 
 
 def clean_web(con: duckdb.DuckDBPyConnection, web: pd.DataFrame) -> tuple[StepResult, StepResult]:
     """WEB without rows lacking a sku, then one row per sku keeping the largest total_sales."""
     reasons = {"missing": NO_SKU, "conflict": WEB_CONFLICT, "duplicate": WEB_DUPLICATE}
-    flagged = query(con, CLEAN_WEB_SQL, reasons, web=web).drop(columns=["sales_variants"])
-    no_sku = flagged["motif"] == NO_SKU
-    with_sku = flagged.loc[~no_sku].copy()
-    dropped = flagged.loc[no_sku].reset_index(drop=True)
-    keys = with_sku.drop(columns=["motif"]).reset_index(drop=True)
-    missing = StepResult("clean_web", "Nettoyage WEB (lignes sans sku)", len(flagged), keys, dropped)
-    dedup = split_flagged("dedup_web", "Dédoublonnage WEB (un sku, une ligne)", with_sku.reset_index(drop=True))
+    flagged = flag_rows(con, CLEAN_WEB_SQL, reasons, "web", web, WEB_KEY_COLUMNS)
+    no_sku = (flagged["motif"] == NO_SKU).to_numpy()
+    with_sku = flagged.loc[~no_sku].reset_index(drop=True)
+    missing = StepResult("clean_web", "Nettoyage WEB (lignes sans sku)", len(flagged),
+                         with_sku.drop(columns=["motif"]), flagged.loc[no_sku].reset_index(drop=True))
+    dedup = split_flagged("dedup_web", "Dédoublonnage WEB (un sku, une ligne)", with_sku)
     return missing, dedup
 
 

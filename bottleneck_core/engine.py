@@ -1,25 +1,47 @@
-"""The run's DuckDB connection: in-memory, no file or network access, frames in and out through Arrow."""
+"""DuckDB for the runs: one in-memory database per process with no file or network access, and a
+connection (cursor) of its own for each run and each thread of a run; frames in and out as pandas/Arrow."""
 from __future__ import annotations
+
+import threading
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+
+_lock = threading.Lock()
+# Text stays in Arrow memory (pandas' own string dtype) instead of becoming millions of Python objects.
+_ARROW_TO_PANDAS = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan")),
+                    pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
+_database: duckdb.DuckDBPyConnection | None = None
+
+
+def _shared_database() -> duckdb.DuckDBPyConnection:
+    global _database
+    with _lock:
+        if _database is None:
+            database = duckdb.connect(":memory:", config={"threads": 2})
+            database.execute("SET enable_external_access = false")
+            database.execute("SET lock_configuration = true")
+            _database = database
+        return _database
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """One in-memory connection for one run, unable to read or write any file."""
-    con = duckdb.connect(":memory:", config={"threads": 2})
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+    """A fresh connection for one run, unable to read or write any file (cheap: a cursor on the process's
+    in-memory database; frames registered on it are visible to it alone)."""
+    database = _shared_database()
+    with _lock:
+        return database.cursor()
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
           **frames: pd.DataFrame) -> pd.DataFrame:
     """Run one named query with its values as parameters, over frames registered under their keyword names."""
     for name, frame in frames.items():
-        con.register(name, frame)
+        con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
     try:
-        return con.sql(sql, params=params).df() if params else con.sql(sql).df()
+        table = con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
     finally:
         for name in frames:
             con.unregister(name)
+    return table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .checks import SEVERITY_LABELS, STATUS_LABELS
 from .formatting import euros, integer, number
@@ -31,6 +33,8 @@ WINE_COLUMNS = {"product_id": "Identifiant produit", "sku": "SKU", "name": "Vin"
                 "revenue": "Chiffre d'affaires (€)", "price_zscore": "Z-score du prix"}
 EURO_COLUMNS = {"price", "revenue"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+_RISKY_START = r"[=+\-@\t\r\n]"
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def neutralise(text: object) -> object:
@@ -40,10 +44,10 @@ def neutralise(text: object) -> object:
     return text
 
 
-def build_exports(result: "PipelineResult") -> dict[str, bytes]:
+def build_exports(result: "PipelineResult", report: bool = True) -> dict[str, bytes]:
     """Every deliverable of a run, file name to bytes."""
-    return {
-        REPORT: revenue_report(result),
+    files = {REPORT: revenue_report(result)} if report else {}
+    return files | {
         PREMIUM_CSV: wines_csv(result.premium),
         ORDINARY_CSV: wines_csv(result.ordinary),
         SUMMARY_JSON: to_json(result.summary),
@@ -51,16 +55,37 @@ def build_exports(result: "PipelineResult") -> dict[str, bytes]:
     }
 
 
+def neutralise_column(texts: pd.Series) -> pd.Series:
+    """neutralise() over a whole column at once."""
+    texts = texts.astype(TEXT_DTYPE)
+    risky = texts.str.match(_RISKY_START).fillna(False)
+    return texts.where(~risky, "'" + texts)
+
+
+def french_decimals(numbers: pd.Series, decimals: int) -> pa.Array:
+    """Numbers as text with a decimal comma (24,2), null when missing, at most `decimals` decimals."""
+    values = pa.array(numbers.astype("float64").round(decimals), from_pandas=True, type=pa.float64())
+    return pc.replace_substring(pc.cast(values, pa.string()), ".", ",")
+
+
 def wines_csv(wines: pd.DataFrame) -> bytes:
     """Wines as a CSV French Excel opens as columns: `;`, decimal comma, UTF-8 with BOM."""
-    table = wines[list(WINE_COLUMNS)].copy()
-    table["price_zscore"] = table["price_zscore"].round(4)
-    table["revenue"] = table["revenue"].round(2)
-    for column in ("product_id", "sku", "name"):
-        table[column] = table[column].map(neutralise)
-    text = table.rename(columns=WINE_COLUMNS).to_csv(sep=";", decimal=",", index=False, na_rep="",
-                                                    lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    import pyarrow.csv
+
+    columns = {
+        WINE_COLUMNS["product_id"]: neutralise_column(wines["product_id"]),
+        WINE_COLUMNS["sku"]: neutralise_column(wines["sku"]),
+        WINE_COLUMNS["name"]: neutralise_column(wines["name"]),
+        WINE_COLUMNS["price"]: french_decimals(wines["price"], 2),
+        WINE_COLUMNS["revenue"]: french_decimals(wines["revenue"], 2),
+        WINE_COLUMNS["price_zscore"]: french_decimals(wines["price_zscore"], 4),
+    }
+    table = pa.table({name: pa.array(values, type=pa.string(), from_pandas=True) if isinstance(values, pd.Series)
+                      else values for name, values in columns.items()})
+    buffer = io.BytesIO()
+    buffer.write("\ufeff".encode("utf-8"))
+    pyarrow.csv.write_csv(table, buffer, pyarrow.csv.WriteOptions(delimiter=";", eol="\r\n"))
+    return buffer.getvalue()
 
 
 def _json_value(value: object) -> object:
@@ -187,14 +212,25 @@ def _write_table(sheet, frame: pd.DataFrame, headers: dict[str, str], header_for
     sheet.write_row(0, 0, [headers[c] for c in frame.columns], header_format)
     for j, column in enumerate(frame.columns):
         fmt = column_formats.get(column)
-        values = frame[column].tolist()
+        series = frame[column]
         width = len(headers[column])
-        for i, value in enumerate(values, start=1):
-            _write_cell(sheet, i, j, value, fmt)
-            if isinstance(value, str):
-                width = max(width, len(value))
-            elif isinstance(value, float) and math.isfinite(value):
-                width = max(width, len(number(value)) + 2)
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            values = series.astype("float64").to_numpy()
+            finite = np.isfinite(values)
+            write_number, write_blank = sheet.write_number, sheet.write_blank
+            for i, (value, ok) in enumerate(zip(values.tolist(), finite.tolist()), start=1):
+                if ok:
+                    write_number(i, j, value, fmt)
+                else:
+                    write_blank(i, j, None, fmt)
+            if finite.any():
+                width = max(width, len(number(float(np.abs(values[finite]).max()))) + 3)
+        else:
+            for i, value in enumerate(series.tolist(), start=1):
+                _write_cell(sheet, i, j, value, fmt)
+            lengths = series.dropna().astype(str).str.len()
+            if len(lengths):
+                width = max(width, int(lengths.max()))
         sheet.set_column(j, j, min(width + 2, 60))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)

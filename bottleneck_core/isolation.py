@@ -1,24 +1,27 @@
-"""Parsing in a warm child process with memory, CPU and time limits: a crash or a panic there is one error here.
+"""Workbooks are parsed in warm child processes with memory, CPU and time limits.
 
-python-calamine can abort the whole process (a Rust allocation failure is not an exception), and the app is
-one process shared by every user: workbooks are therefore parsed in a worker that may die alone.
+python-calamine can abort its whole process (a Rust allocation failure is not an exception), and the app
+is one process shared by every user: a crash in a worker is one catchable error here, and the worker is
+replaced. Workers are plain `python -m bottleneck_core.sheet_worker` processes speaking length-prefixed
+pickles on their pipes, so nothing depends on how the parent was started (streamlit, CLI, tests).
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import queue
+import select
+import struct
+import subprocess
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+import time
 
-MEMORY_LIMIT = int(os.environ.get("BOTTLENECK_WORKER_MEMORY_MB", "3072")) * 2**20
+MEMORY_LIMIT = int(os.environ.get("BOTTLENECK_WORKER_MEMORY_MB", "2048")) * 2**20
 CPU_SECONDS = 60
 WALL_SECONDS = float(os.environ.get("BOTTLENECK_WORKER_TIMEOUT", "45"))
 WORKERS = 2
-
-_lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
+_HEADER = struct.Struct("!Q")
 
 
 class WorkerFailure(Exception):
@@ -30,47 +33,95 @@ class WorkerFailure(Exception):
 
 
 def enabled() -> bool:
-    """Isolation is on unless BOTTLENECK_ISOLATE=0 (kept for profiling and debugging only)."""
+    """Isolation is on unless BOTTLENECK_ISOLATE=0 (for profiling and debugging only)."""
     return os.environ.get("BOTTLENECK_ISOLATE", "1") != "0"
 
 
-def _limit_worker() -> None:
+def _limit_child() -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
-def _get_pool() -> ProcessPoolExecutor:
-    global _pool
-    with _lock:
-        if _pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["bottleneck_core.sheets", "python_calamine"])
-            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_limit_worker)
-        return _pool
+class Worker:
+    """One warm child process that reads workbooks."""
+
+    def __init__(self) -> None:
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root,
+                                                                          os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen([sys.executable, "-m", "bottleneck_core.sheet_worker"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        preexec_fn=_limit_child, env=env, close_fds=True)
+
+    def call(self, request: tuple, timeout: float):
+        payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise WorkerFailure("crash") from None
+        deadline = time.monotonic() + timeout
+        size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
+        status, value = pickle.loads(self._read(size, deadline))
+        if status == "error":
+            raise value
+        return value
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        fd = self.process.stdout.fileno()
+        chunks, missing = [], size
+        while missing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerFailure("timeout")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                raise WorkerFailure("timeout")
+            chunk = os.read(fd, min(missing, 1 << 20))
+            if not chunk:
+                raise WorkerFailure("crash")
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return b"".join(chunks)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
-def _discard_pool(kill: bool) -> None:
-    global _pool
-    with _lock:
-        pool, _pool = _pool, None
-    if pool is None:
-        return
-    if kill:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+_idle: "queue.LifoQueue[Worker]" = queue.LifoQueue()
+_slots = threading.BoundedSemaphore(WORKERS)
 
 
-def run_isolated(function, *args, timeout: float = WALL_SECONDS):
-    """function(*args) in the warm worker; its own exceptions come back as they are."""
-    future = _get_pool().submit(function, *args)
-    try:
-        return future.result(timeout=timeout)
-    except BrokenProcessPool:
-        _discard_pool(kill=False)
-        raise WorkerFailure("crash") from None
-    except FutureTimeout:
-        _discard_pool(kill=True)
-        raise WorkerFailure("timeout") from None
+def run_isolated(function_name: str, *args, timeout: float = WALL_SECONDS):
+    """Run an allow-listed reader of bottleneck_core.sheet_worker in a warm worker; its errors come back as they are."""
+    with _slots:
+        try:
+            worker = _idle.get_nowait()
+        except queue.Empty:
+            worker = Worker()
+        try:
+            value = worker.call((function_name, args), timeout)
+        except WorkerFailure:
+            worker.stop()
+            raise
+        except BaseException:
+            _idle.put(worker)  # the worker answered with an error: it is still healthy
+            raise
+        _idle.put(worker)
+        return value
+
+
+def warm_up() -> None:
+    """Start the workers ahead of the first upload."""
+    started = []
+    for _ in range(WORKERS):
+        try:
+            started.append(_idle.get_nowait())
+        except queue.Empty:
+            started.append(Worker())
+    for worker in started:
+        _idle.put(worker)

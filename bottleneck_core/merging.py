@@ -11,68 +11,70 @@ from .step import StepResult
 NOT_IN_LIAISON = "absent de la LIAISON"
 NO_ID_WEB = "id_web manquant dans la LIAISON"
 NOT_ON_WEB = "id_web absent de l'export WEB"
+WEB_ONLY = "produit du site sans produit ERP"
 
-# Which id_web more than one product points to: joining on them would multiply rows.
-SHARED_ID_WEB_SQL = """
-SELECT id_web, list(product_id ORDER BY source_row) AS product_ids, list(source_row ORDER BY source_row) AS rows
-FROM liaison WHERE id_web IS NOT NULL
-GROUP BY id_web HAVING count(*) > 1
-ORDER BY min(source_row)
-"""
-
-# Every cleaned ERP product with its WEB match, or the reason it has none.
+# Every cleaned ERP product with its WEB match or the reason it has none, and the WEB rows no product
+# reaches; rows are named by their source row in each export.
 MERGE_SQL = """
-SELECT e.product_id, w.sku, w.post_title AS name, e.price, w.total_sales,
-       e.stock_quantity, e.stock_status, e.onsale_web, w.post_type,
-       e.source_row AS erp_row, w.source_row AS web_row,
+SELECT e.source_row AS erp_row, l.source_row AS liaison_row, w.source_row AS web_row,
        CASE
+         WHEN e.source_row IS NULL THEN $web_only
          WHEN l.product_id IS NULL THEN $not_in_liaison
          WHEN l.id_web IS NULL THEN $no_id_web
          WHEN w.sku IS NULL THEN $not_on_web
-       END AS motif,
-       l.id_web
+       END AS motif
 FROM erp e
 LEFT JOIN liaison l ON l.product_id = e.product_id
-LEFT JOIN web w ON w.sku = l.id_web
-ORDER BY e.source_row
-"""
-
-# WEB products that no ERP product reaches through the LIAISON.
-UNMATCHED_WEB_SQL = """
-SELECT w.* FROM web w
-WHERE NOT EXISTS (
-  SELECT 1 FROM liaison l JOIN erp e ON e.product_id = l.product_id WHERE l.id_web = w.sku
-)
-ORDER BY w.source_row
+FULL JOIN web w ON w.sku = l.id_web AND e.product_id IS NOT NULL
+ORDER BY e.source_row NULLS LAST, w.source_row
 """
 
 MERGED_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "stock_quantity", "stock_status",
                   "onsale_web", "post_type", "erp_row", "web_row"]
 
 
-def refuse_shared_id_web(con: duckdb.DuckDBPyConnection, liaison: pd.DataFrame, file_name: str) -> None:
+def refuse_shared_id_web(liaison: pd.DataFrame, file_name: str) -> None:
     """Refuse a LIAISON where several products share an id_web: the join would multiply rows."""
-    shared = query(con, SHARED_ID_WEB_SQL, liaison=liaison)
+    linked = liaison.loc[liaison["id_web"].notna()]
+    shared = linked.loc[linked["id_web"].duplicated(keep=False)].sort_values("source_row")
     if shared.empty:
         return
-    keys = ", ".join(f"« {k} » (produits {', '.join(map(str, ids))})"
-                     for k, ids in zip(shared["id_web"].head(5), shared["product_ids"].head(5)))
-    rows = sorted(int(r) for rows in shared["rows"] for r in rows)
+    groups = shared.groupby("id_web", sort=False)["product_id"].apply(list)
+    keys = ", ".join(f"« {k} » (produits {', '.join(map(str, ids))})" for k, ids in groups.head(5).items())
     raise InputError(f"plusieurs produits pointent vers le même id_web : {keys}. La fusion multiplierait "
-                     "les lignes, elle est refusée.", file=file_name, column="id_web", rows=rows,
+                     "les lignes, elle est refusée.", file=file_name, column="id_web",
+                     rows=shared["source_row"].astype(int).tolist(),
                      hint="Corrigez la table de liaison pour qu'un id_web ne désigne qu'un produit.")
 
 
 def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd.DataFrame,
                   web: pd.DataFrame) -> tuple[StepResult, pd.DataFrame]:
     """The inner join of the three cleaned exports, the ERP products left out, and the WEB rows unmatched."""
-    reasons = {"not_in_liaison": NOT_IN_LIAISON, "no_id_web": NO_ID_WEB, "not_on_web": NOT_ON_WEB}
-    joined = query(con, MERGE_SQL, reasons, erp=erp, liaison=liaison, web=web)
-    matched = joined["motif"].isna()
-    output = joined.loc[matched, MERGED_COLUMNS].reset_index(drop=True)
-    removed = (joined.loc[~matched, ["product_id", "id_web", "price", "stock_quantity", "stock_status",
-                                     "onsale_web", "erp_row", "motif"]]
-               .reset_index(drop=True))
-    unmatched_web = query(con, UNMATCHED_WEB_SQL, erp=erp, liaison=liaison, web=web)
+    reasons = {"not_in_liaison": NOT_IN_LIAISON, "no_id_web": NO_ID_WEB, "not_on_web": NOT_ON_WEB,
+               "web_only": WEB_ONLY}
+    joined = query(con, MERGE_SQL, reasons, erp=erp[["product_id", "source_row"]],
+                   liaison=liaison[["product_id", "id_web", "source_row"]], web=web[["sku", "source_row"]])
+    erp_rows, web_rows = erp.set_index("source_row"), web.set_index("source_row")
+    motif = joined["motif"]
+    matched = joined.loc[motif.isna().to_numpy()].astype({"erp_row": "int64", "web_row": "int64"})
+    picked_erp = erp_rows.loc[matched["erp_row"].to_numpy()]
+    picked_web = web_rows.loc[matched["web_row"].to_numpy()]
+    output = pd.DataFrame({
+        "product_id": picked_erp["product_id"].to_numpy(), "sku": picked_web["sku"].to_numpy(),
+        "name": picked_web["post_title"].to_numpy(), "price": picked_erp["price"].to_numpy(),
+        "total_sales": picked_web["total_sales"].to_numpy(),
+        "stock_quantity": picked_erp["stock_quantity"].to_numpy(),
+        "stock_status": picked_erp["stock_status"].to_numpy(), "onsale_web": picked_erp["onsale_web"].to_numpy(),
+        "post_type": picked_web["post_type"].to_numpy(), "erp_row": matched["erp_row"].to_numpy(),
+        "web_row": matched["web_row"].to_numpy()})
+    left_out = joined.loc[(motif.notna() & (motif != WEB_ONLY)).to_numpy()].astype({"erp_row": "int64"})
+    removed = erp_rows.loc[left_out["erp_row"].to_numpy(), ["product_id", "price", "stock_quantity",
+                                                            "stock_status", "onsale_web"]].reset_index()
+    removed = removed.rename(columns={"source_row": "erp_row"})
+    id_web = liaison.set_index("source_row")["id_web"].reindex(left_out["liaison_row"].to_numpy())
+    removed.insert(1, "id_web", id_web.to_numpy())
+    removed["motif"] = left_out["motif"].to_numpy()
+    unmatched_rows = joined.loc[(motif == WEB_ONLY).to_numpy(), "web_row"].astype("int64").to_numpy()
+    unmatched_web = web_rows.loc[unmatched_rows, ["sku", "total_sales", "post_title", "post_type"]].reset_index()
     step = StepResult("merge", "Fusion ERP – LIAISON – WEB", len(erp), output, removed)
     return step, unmatched_web

@@ -1,6 +1,7 @@
 """The one pipeline: reads the three exports, orders the steps, runs the checks, returns a frozen result."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -13,7 +14,7 @@ from .errors import InputError
 from .merging import merge_sources, refuse_shared_id_web
 from .premium import PriceStats, premium_counts, price_zscore, split_premium
 from .reading import Source, SourceTable, read_source
-from .revenue import revenue_by_product, total_revenue
+from .revenue import revenue_by_product
 from .step import StepResult
 
 STEP_ORDER = ("clean_erp", "clean_liaison", "clean_web", "dedup_web", "merge", "revenue", "premium")
@@ -91,13 +92,14 @@ class PipelineResult:
         partial = replace(self, threshold=threshold, steps=steps, checks=())
         return replace(partial, checks=tuple(collect_checks(partial)))
 
-    def exports(self) -> dict[str, bytes]:
-        """Every deliverable as file name to bytes, built once per result."""
+    def exports(self, report: bool = True) -> dict[str, bytes]:
+        """Every deliverable as file name to bytes, built once per result (report=False skips the xlsx,
+        for catalogues beyond what a spreadsheet holds)."""
         cache = self.__dict__.setdefault("_exports_cache", {})
-        if "files" not in cache:
+        if report not in cache:
             from .exports import build_exports
-            cache["files"] = build_exports(self)
-        return cache["files"]
+            cache[report] = build_exports(self, report=report)
+        return cache[report]
 
 
 def validate_threshold(threshold: object) -> float:
@@ -119,17 +121,15 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
     period = check_period(period)
     threshold = validate_threshold(config.threshold if threshold is None else threshold)
     names = names or {}
-    sources = {kind: read_source(src, kind, names.get(kind))
-               for kind, src in (("erp", erp), ("liaison", liaison), ("web", web))}
+    sources = read_sources({"erp": erp, "liaison": liaison, "web": web}, names)
     con = connect()
     try:
-        erp_step = clean_erp(con, sources["erp"].frame)
-        liaison_step = clean_liaison(con, sources["liaison"].frame)
-        web_step, dedup_step = clean_web(con, sources["web"].frame)
-        refuse_shared_id_web(con, liaison_step.output, sources["liaison"].name)
+        erp_step, liaison_step, (web_step, dedup_step) = side_by_side(
+            con, (clean_erp, sources["erp"].frame), (clean_liaison, sources["liaison"].frame),
+            (clean_web, sources["web"].frame))
+        refuse_shared_id_web(liaison_step.output, sources["liaison"].name)
         merge_step, unmatched_web = merge_sources(con, erp_step.output, liaison_step.output, dedup_step.output)
-        revenue_step = revenue_by_product(con, merge_step.output)
-        revenue = total_revenue(con, revenue_step.output)
+        revenue_step, revenue = revenue_by_product(con, merge_step.output)
         products, stats = price_zscore(con, revenue_step.output)
     finally:
         con.close()
@@ -139,6 +139,25 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
         steps=(erp_step, liaison_step, web_step, dedup_step, merge_step, revenue_step, premium_step),
         products=products, price_stats=stats, revenue_total=revenue, unmatched_web=unmatched_web, checks=())
     return replace(partial, checks=tuple(collect_checks(partial)))
+
+
+def side_by_side(con, *calls):
+    """Independent steps run in parallel, each on a connection of its own to the run's database."""
+    def run(step, frame):
+        cursor = con.cursor()
+        try:
+            return step(cursor, frame)
+        finally:
+            cursor.close()
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return [future.result() for future in [pool.submit(run, step, frame) for step, frame in calls]]
+
+
+def read_sources(sources: dict[str, Source], names: dict[str, str]) -> dict[str, SourceTable]:
+    """The three exports read side by side (workbooks parse in parallel workers); the first error wins."""
+    with ThreadPoolExecutor(max_workers=len(sources)) as pool:
+        futures = {kind: pool.submit(read_source, source, kind, names.get(kind)) for kind, source in sources.items()}
+        return {kind: future.result() for kind, future in futures.items()}
 
 
 def collect_checks(result: PipelineResult) -> list[ck.CheckResult]:

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .engine import query
@@ -12,15 +13,16 @@ from .step import StepResult
 
 # Price mean and population standard deviation over the merged products, and each price's z-score.
 PRICE_ZSCORE_SQL = """
-SELECT *, (price - price_mean) / nullif(price_std, 0) AS price_zscore
+SELECT position, price_mean, price_std, (price - price_mean) / nullif(price_std, 0) AS price_zscore
 FROM (
-  SELECT *, avg(price) OVER () AS price_mean, stddev_pop(price) OVER () AS price_std
+  SELECT position, price, avg(price) OVER () AS price_mean, stddev_pop(price) OVER () AS price_std
   FROM products
 )
-ORDER BY revenue DESC NULLS LAST, erp_row
+ORDER BY position
 """
 
 WHAT_IF_THRESHOLDS = (1.5, 2.0, 2.5, 3.0)
+ORDINARY = "vin ordinaire (z-score ≤ seuil ou non calculable)"
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,12 @@ class PriceStats:
 
 def price_zscore(con: duckdb.DuckDBPyConnection, products: pd.DataFrame) -> tuple[pd.DataFrame, PriceStats]:
     """Each product's price z-score; none when prices do not vary (or only one is known)."""
-    scored = query(con, PRICE_ZSCORE_SQL, products=products)
-    mean = scored["price_mean"].iloc[0] if len(scored) else None
-    std = scored["price_std"].iloc[0] if len(scored) else None
+    prices = products[["price"]].assign(position=np.arange(len(products)))
+    scores = query(con, PRICE_ZSCORE_SQL, products=prices)
+    mean = scores["price_mean"].iloc[0] if len(scores) else None
+    std = scores["price_std"].iloc[0] if len(scores) else None
     stats = PriceStats(_finite(mean), _finite(std))
-    return scored.drop(columns=["price_mean", "price_std"]), stats
+    return products.assign(price_zscore=scores["price_zscore"].to_numpy()), stats
 
 
 def _finite(value: object) -> float | None:
@@ -61,9 +64,9 @@ def is_premium(scored: pd.DataFrame, threshold: float) -> pd.Series:
 
 def split_premium(scored: pd.DataFrame, threshold: float) -> StepResult:
     """Premium wines (z-score > threshold) as the output; ordinary wines as the rows set aside."""
-    premium = is_premium(scored, threshold)
-    reason = pd.Series("vin ordinaire (z-score ≤ seuil ou non calculable)", index=scored.index)
-    ordinary = scored.loc[~premium].assign(motif=reason[~premium]).reset_index(drop=True)
+    premium = is_premium(scored, threshold).to_numpy()
+    ordinary = scored.loc[~premium].reset_index(drop=True)
+    ordinary["motif"] = ORDINARY
     return StepResult("premium", "Vins premium", len(scored), scored.loc[premium].reset_index(drop=True),
                       ordinary)
 

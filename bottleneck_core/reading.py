@@ -327,12 +327,33 @@ def normalise_key(value: object) -> tuple[str | None, bool]:
     return key, key != value
 
 
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _is_text_dtype(dtype) -> bool:
+    return isinstance(dtype, pd.StringDtype) or (isinstance(dtype, pd.ArrowDtype)
+                                                 and str(dtype.pyarrow_dtype) in ("string", "large_string"))
+
+
 def normalise_keys(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Every key of a column normalised to text, with a mask of the text values that were repaired."""
+    no_repair = pd.Series(False, index=values.index)
     if pd.api.types.is_integer_dtype(values.dtype) and not values.isna().any():
-        return values.astype("int64").astype(str).astype(object), pd.Series(False, index=values.index)
+        return values.astype("int64").astype(str).astype(TEXT_DTYPE), no_repair
+    if pd.api.types.is_float_dtype(values.dtype):
+        keys = [normalise_key(v)[0] for v in values.tolist()]
+        return pd.Series(keys, index=values.index, dtype=TEXT_DTYPE), no_repair
+    if _is_text_dtype(values.dtype):
+        text = values.astype(TEXT_DTYPE)
+        keys = text.str.strip()
+        keys = keys.mask(keys == "")
+        special = keys.str.fullmatch(f"{_INTEGER_TEXT.pattern}|{_SCIENTIFIC_TEXT.pattern}").fillna(False)
+        if special.any():
+            keys[special] = [normalise_key(v)[0] for v in keys[special].tolist()]
+        repaired = (keys != text).fillna(False) & keys.notna()
+        return keys, repaired.astype(bool)
     pairs = [normalise_key(v) for v in values.tolist()]
-    keys = pd.Series([p[0] for p in pairs], index=values.index, dtype="object")
+    keys = pd.Series([p[0] for p in pairs], index=values.index, dtype=TEXT_DTYPE)
     repaired = pd.Series([p[1] for p in pairs], index=values.index, dtype=bool)
     return keys, repaired
 
@@ -388,19 +409,29 @@ def _needs_cleaning(text: str) -> bool:
     return _ANY_CONTROL.search(text) is not None
 
 
+def _clean_one_text(v: object) -> tuple[str | None, bool]:
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None, False
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v)), False
+    text = str(v)
+    cleaned = _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)).strip(" ") if _needs_cleaning(text) else text
+    return (cleaned if cleaned.strip() else None), cleaned != text
+
+
 def clean_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A text column with empty cells missing, control characters (no spreadsheet can hold them) removed and
     tabs or line breaks (meaningless in a wine name, and risky at the start of a cell) turned into one space."""
-    def one(v: object) -> tuple[str | None, bool]:
-        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-            return None, False
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v)), False
-        text = str(v)
-        cleaned = _LINE_BREAKS.sub(" ", _CONTROL.sub("", text)).strip(" ") if _needs_cleaning(text) else text
-        return (cleaned if cleaned.strip() else None), cleaned != text
-    pairs = [one(v) for v in values.tolist()]
-    return (pd.Series([p[0] for p in pairs], index=values.index, dtype="object"),
+    if _is_text_dtype(values.dtype):
+        text = values.astype(TEXT_DTYPE)
+        dirty = text.str.contains(_ANY_CONTROL.pattern, regex=True).fillna(False)
+        cleaned = text.copy()
+        if dirty.any():
+            cleaned[dirty] = [_clean_one_text(v)[0] for v in text[dirty].tolist()]
+        cleaned = cleaned.mask(cleaned.str.strip() == "")
+        return cleaned, dirty.astype(bool)
+    pairs = [_clean_one_text(v) for v in values.tolist()]
+    return (pd.Series([p[0] for p in pairs], index=values.index, dtype=TEXT_DTYPE),
             pd.Series([p[1] for p in pairs], index=values.index, dtype=bool))
 
 

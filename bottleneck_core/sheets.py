@@ -5,6 +5,10 @@ import io
 from dataclasses import dataclass
 
 from .errors import InputError
+from .schemas import CONTRACTS, fold_header
+
+# Only these columns' values travel back from the worker; the others are listed by name only.
+USED_COLUMNS = frozenset(column for contract in CONTRACTS.values() for column in contract.used)
 
 ADVICE = "Ouvrez-le dans Excel, enregistrez-le au format .xlsx puis déposez-le de nouveau."
 _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
@@ -12,7 +16,7 @@ _ENCRYPTED_OLE = "EncryptionInfo".encode("utf-16-le")
 
 @dataclass(frozen=True)
 class SheetCells:
-    """The cells of the data sheet: headers and one list of values per header (None for empty)."""
+    """The cells of the data sheet: every header, and one list of values (None for empty) per used column."""
 
     headers: list[str]
     columns: dict[str, list]
@@ -53,13 +57,14 @@ def read_sheet(data: bytes, file_name: str, fmt: str) -> SheetCells:
     headers: list[str] = []
     columns: dict[str, list] = {}
     for j, header in enumerate(rows[first]):
-        values = [row[j] if j < len(row) else "" for row in body]
         text = _header_text(header)
-        if not text and all(v == "" for v in values):
+        if not text and all(row[j] == "" for row in body if j < len(row)):
             continue
         label = text or f"colonne_{j + 1}"
         headers.append(label)
-        columns.setdefault(label, [None if v == "" else v for v in values])
+        if fold_header(label) in USED_COLUMNS and label not in columns:
+            columns[label] = [(row[j] if j < len(row) else "") for row in body]
+            columns[label] = [None if v == "" else v for v in columns[label]]
     header_row = (start[0] if start else 0) + first + 1  # 1-based spreadsheet row of the header
     return SheetCells(headers, columns, len(body), header_row + 1, name if sheet_count > 1 else None)
 

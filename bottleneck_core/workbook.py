@@ -71,35 +71,47 @@ def inspect_xlsx(raw: RawFile) -> None:
                          hint=_ADVICE) from None
 
 
+_ROW_REF = re.compile(rb'<row [^>]*?r="([0-9]{1,7})"')
+_THREE_LETTER_REF = re.compile(rb'<c r="[A-Z]{3}')
+_TWO_LETTER_REF = re.compile(rb'<c r="[A-Z]{2}')
+
+
 def _check_used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str) -> None:
-    """Scan a sheet's cell references: a used range far larger than its cells is a memory bomb."""
-    max_row = max_col = cells = 0
-    tail = b""
+    """A used range far larger than the sheet's cells is a memory bomb: refuse it before any parser."""
     with archive.open(member) as stream:
-        head = stream.read(8192)
-        dimension = _DIMENSION.search(head)
-        chunk = head
-        while chunk:
-            block = tail + chunk
-            refs = _CELL_REF.findall(block)
-            cells += len(refs)
-            if refs:
-                max_row = max(max_row, max(int(digits) for _, digits in refs))
-                widest = max(refs, key=lambda ref: (len(ref[0]), ref[0]))[0]
-                max_col = max(max_col, column_number(widest))
-            tail = block[-32:]  # a reference cut between two blocks is seen whole in the next
-            chunk = stream.read(1 << 20)
+        xml = stream.read()  # bounded by the size and ratio checks above
+    cells = xml.count(b"<c ")
+    rows = _ROW_REF.findall(xml)
+    max_row = max((int(r) for r in rows), default=0)
+    dimension = _DIMENSION.search(xml, 0, 8192)
+    if dimension:
+        max_row = max(max_row, int(dimension.group(2)))
+    # A cheap bound on the widest column first; the exact scan only when the bound is not enough.
+    letters = len(dimension.group(1)) if dimension else 1
+    if letters >= 3 or _THREE_LETTER_REF.search(xml):
+        col_bound = 16384
+    elif letters == 2 or _TWO_LETTER_REF.search(xml):
+        col_bound = 702
+    else:
+        col_bound = 26
+    if _within_limits(max_row * col_bound, cells):
+        return
+    refs = _CELL_REF.findall(xml)
+    max_row = max([max_row] + [int(digits) for _, digits in refs])
+    max_col = max([column_number(letters) for letters, _ in refs], default=0)
     if dimension:
         max_col = max(max_col, column_number(dimension.group(1)))
-        max_row = max(max_row, int(dimension.group(2)))
-    used = max_row * max_col
-    if used > MAX_USED_CELLS or used > SPARSE_FACTOR * max(cells, 1) + 1_000_000:
+    if not _within_limits(max_row * max_col, cells):
         sheet = member.filename.rsplit("/", 1)[-1]
         raise InputError(f"la feuille {sheet} déclare une plage utilisée de {max_row} lignes sur "
                          f"{max_col} colonnes pour seulement {cells} cellules remplies (une cellule "
                          "lointaine a été saisie ou mise en forme).", file=file_name,
                          hint="Dans Excel, supprimez les lignes et colonnes vides après les données, "
                               "enregistrez puis déposez le fichier de nouveau.")
+
+
+def _within_limits(used: int, cells: int) -> bool:
+    return used <= MAX_USED_CELLS and used <= SPARSE_FACTOR * max(cells, 1) + 1_000_000
 
 
 def read_workbook(raw: RawFile, fmt: str) -> CellTable:
@@ -110,7 +122,7 @@ def read_workbook(raw: RawFile, fmt: str) -> CellTable:
         inspect_xlsx(raw)
     try:
         if isolation.enabled():
-            sheet = isolation.run_isolated(read_sheet, raw.data, raw.name, fmt)
+            sheet = isolation.run_isolated("read_sheet", raw.data, raw.name, fmt)
         else:
             sheet = read_sheet(raw.data, raw.name, fmt)
     except isolation.WorkerFailure as failure:

@@ -26,11 +26,11 @@ def test_merge_joins_keys_written_as_int_float_and_text(con, tiny_erp, tiny_liai
     assert unmatched["sku"].tolist() == ["999"]
 
 
-def test_a_shared_id_web_is_refused_with_the_keys_at_fault(con):
+def test_a_shared_id_web_is_refused_with_the_keys_at_fault():
     liaison = read_source(pd.DataFrame({"product_id": [1, 2, 3], "id_web": [10, 10, 11]}), "liaison",
                           "liaison.xlsx").frame
     with pytest.raises(InputError) as err:
-        refuse_shared_id_web(con, liaison, "liaison.xlsx")
+        refuse_shared_id_web(liaison, "liaison.xlsx")
     message = str(err.value)
     assert "« 10 »" in message and "id_web" in message and "lignes 2, 3" in message
 

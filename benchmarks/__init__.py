@@ -1,0 +1,1 @@
+"""Benchmarks: measured side by side, printed as a table and written as JSON; never a timed test."""
