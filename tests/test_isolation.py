@@ -1,0 +1,38 @@
+"""Workbooks parse in limited child processes: a reader that aborts or hangs costs one error, not the app."""
+from __future__ import annotations
+
+import pytest
+
+from bottleneck_core import isolation, workbook
+from bottleneck_core.errors import InputError
+from bottleneck_core.reading import RawFile
+from test_bad_input import range_bomb
+
+
+def test_a_reader_abort_in_the_worker_is_one_catchable_failure():
+    # Past the preflight, calamine would try to allocate hundreds of GB and abort its process.
+    with pytest.raises(isolation.WorkerFailure) as failure:
+        isolation.run_isolated("read_sheet", range_bomb("XFD1048576"), "bombe.xlsx", "xlsx")
+    assert failure.value.reason == "crash"
+
+
+def test_a_worker_past_its_time_limit_is_replaced(real_paths):
+    data = real_paths[2].read_bytes()
+    with pytest.raises(isolation.WorkerFailure) as failure:
+        isolation.run_isolated("read_sheet", data, "web.xlsx", "xlsx", timeout=0.001)
+    assert failure.value.reason == "timeout"
+    sheet = isolation.run_isolated("read_sheet", data, "web.xlsx", "xlsx")
+    assert sheet.n_rows == 1513
+
+
+def test_a_worker_failure_reaches_users_as_a_french_message(monkeypatch):
+    monkeypatch.setattr(workbook, "inspect_xlsx", lambda raw: None)  # as if a bomb slipped past the preflight
+    with pytest.raises(InputError) as err:
+        workbook.read_workbook(RawFile("bombe.xlsx", range_bomb("XFD1048576")), "xlsx")
+    assert "Fichier « bombe.xlsx »" in str(err.value) and "mémoire autorisée" in str(err.value)
+
+
+def test_reader_errors_come_back_as_they_are_and_the_worker_stays():
+    with pytest.raises(InputError, match="protégé par un mot de passe"):
+        isolation.run_isolated("read_sheet", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
+                               "secret.xlsx", "ole")
