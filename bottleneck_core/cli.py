@@ -30,11 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--liaison", help="table de liaison (.xlsx, .csv ou .parquet)")
     run.add_argument("--web", help="export WEB WooCommerce (.xlsx, .csv ou .parquet)")
     run.add_argument("--sample", action="store_true", help="utiliser les données d'exemple intégrées")
+    run.add_argument("--from-dir", help="dossier de dépôt : les exports ERP, LIAISON et WEB les plus récents, "
+                                        "reconnus à leurs colonnes")
     run.add_argument("--config", help="configuration YAML (défaut : config/test_config.yaml ; "
                                       "avec --sample, les chiffres attendus de l'exemple)")
     run.add_argument("--threshold", type=float, help="seuil de z-score des vins premium (défaut : celui de la config)")
     run.add_argument("--period", help="mois analysé, AAAA-MM (défaut : le mois courant)")
     run.add_argument("--out", default="out", help="dossier des livrables (défaut : out/)")
+    run.add_argument("--notify-webhook", help="après l'analyse, envoyer le résumé en JSON à cette URL "
+                                              "(webhook entrant Slack, Teams, Mattermost…)")
+    run.add_argument("--notify-email", help="après l'analyse, envoyer le résumé et le rapport à cette adresse "
+                                            "(serveur SMTP : variables BOTTLENECK_SMTP_*)")
     run.add_argument("--history", help="enregistrer l'analyse dans cet historique DuckDB (défaut : la variable "
                                        "BOTTLENECK_HISTORY si elle est définie, sinon pas d'enregistrement)")
 
@@ -73,6 +79,17 @@ def run_command(args: argparse.Namespace) -> int:
 
         sample = generate()
         sources, config = (sample.erp, sample.liaison, sample.web), args.config or sample.config
+    elif args.from_dir:
+        if args.erp or args.liaison or args.web:
+            raise InputError("choisissez soit --from-dir, soit les trois fichiers --erp, --liaison et --web.")
+        from .reading import newest_exports
+
+        found, skipped = newest_exports(args.from_dir)
+        for note in skipped:
+            print(f"Fichier ignoré : {note}", file=sys.stderr)
+        print("Exports retenus : " + ", ".join(f"{k.upper()} {found[k].name}" for k in ("erp", "liaison", "web")))
+        sources = (found["erp"], found["liaison"], found["web"])
+        config = args.config or (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
     else:
         missing = [f"--{k}" for k in ("erp", "liaison", "web") if not getattr(args, k)]
         if missing:
@@ -88,6 +105,14 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"\nLivrables écrits dans {out}/ : {', '.join(result.exports())}")
     if args.history or os.environ.get("BOTTLENECK_HISTORY"):
         store_in_history(result, args.history)
+    if args.notify_webhook or args.notify_email:
+        from .notify import notify
+
+        for sent, line in notify(result, webhook=args.notify_webhook, email=args.notify_email):
+            if sent:
+                print(line[0].upper() + line[1:])
+            else:
+                print(f"Attention : {line}", file=sys.stderr)
     return EXIT_OK if result.checks_passed else EXIT_CHECKS_FAILED
 
 

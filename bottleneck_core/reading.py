@@ -460,3 +460,31 @@ def identify(source: Source, name: str | None = None) -> SourceGuess:
                          hint="L'ERP doit contenir product_id, price et stock_quantity ; la LIAISON product_id et "
                               "id_web ; le WEB sku, total_sales et post_title.")
     return SourceGuess(raw.name, kind, cells.n_rows, len(cells.headers), cells.sheet)
+
+
+EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
+
+
+def newest_exports(folder: str | os.PathLike) -> tuple[dict[str, Path], list[str]]:
+    """The newest ERP, LIAISON and WEB exports of a drop folder, recognised by their columns, and the
+    files passed over (unreadable or of no known export), each with why."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError("ce dossier de dépôt est introuvable.", file=str(folder))
+    candidates = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES),
+                        key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    chosen: dict[str, Path] = {}
+    skipped: list[str] = []
+    for path in candidates:
+        try:
+            kind = identify(path).kind
+        except InputError as exc:
+            skipped.append(str(exc))
+            continue
+        chosen.setdefault(kind, path)
+    missing = [CONTRACTS[k].label for k in CONTRACTS if k not in chosen]
+    if missing:
+        found = ", ".join(f"{CONTRACTS[k].label} : {p.name}" for k, p in chosen.items()) or "aucun export reconnu"
+        raise InputError(f"il manque l'export {', '.join(missing)} dans le dossier ({found}).", file=str(folder),
+                         hint="Déposez les trois exports du mois dans ce dossier.")
+    return chosen, skipped

@@ -79,3 +79,26 @@ def test_every_command_and_option_is_documented_in_the_readme():
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert option in readme, option
+
+
+def test_from_dir_takes_the_newest_export_of_each_kind(real_paths, tmp_path):
+    import os
+    import shutil
+
+    import pandas as pd
+
+    drop = tmp_path / "depot"
+    drop.mkdir()
+    for path in real_paths:
+        shutil.copy(path, drop / path.name)
+    older = pd.read_excel(real_paths[0], engine="calamine").iloc[:100]
+    older.to_csv(drop / "erp_ancien.csv", sep=";", decimal=",", index=False)
+    os.utime(drop / "erp_ancien.csv", (1_600_000_000, 1_600_000_000))  # an export from 2020
+    (drop / "notes.csv").write_text("bonjour\n")
+    done = cli("run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "Exports retenus : ERP erp.xlsx" in done.stdout
+    assert "notes.csv" in done.stderr and "Traceback" not in done.stderr
+    (drop / "web.xlsx").unlink()
+    done = cli("run", "--from-dir", str(drop), "--out", str(tmp_path / "out2"))
+    assert done.returncode == 2 and "il manque l'export WEB" in done.stderr

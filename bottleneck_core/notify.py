@@ -1,0 +1,145 @@
+"""Telling the product managers after an unattended run: a webhook message and an e-mail with the report.
+
+A notification that fails is retried, then reported as a warning: it never changes the run's exit code
+nor its deliverables. Secrets (webhook URLs carry tokens, SMTP passwords) are never printed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from .formatting import euros, integer, month_label
+
+if TYPE_CHECKING:
+    from .pipeline import PipelineResult
+
+ATTEMPTS = int(os.environ.get("BOTTLENECK_NOTIFY_ATTEMPTS", "3"))
+BACKOFF_SECONDS = float(os.environ.get("BOTTLENECK_NOTIFY_BACKOFF", "2"))
+TIMEOUT_SECONDS = 10
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def summary_text(result: "PipelineResult") -> str:
+    """The run in one short French message."""
+    failed = [c for c in result.checks if c.blocking_failure]
+    verdict = ("tous les contrôles bloquants sont réussis" if not failed else
+               f"{len(failed)} contrôle(s) bloquant(s) en échec : {', '.join(c.id for c in failed)}")
+    return (f"BottleNeck – analyse de {month_label(result.period)} : chiffre d'affaires "
+            f"{euros(result.revenue_total)}, {integer(result.summary['premium_count'])} vins premium ; {verdict}.")
+
+
+def webhook_payload(result: "PipelineResult") -> dict:
+    """A Slack/Teams/Mattermost incoming-webhook message that also carries the figures."""
+    return {"text": summary_text(result), "summary": result.summary,
+            "failed_checks": [{"id": c.id, "title": c.title, "expected": c.expected, "actual": c.actual,
+                               "message": c.message} for c in result.checks if c.blocking_failure]}
+
+
+def redacted(url: str) -> str:
+    """A webhook URL without its secret parts: scheme and host only."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}/…"
+
+
+def _retry(action, attempts: int, backoff: float) -> str | None:
+    """Run action until it succeeds; the last failure's description, or None on success."""
+    failure = None
+    for attempt in range(attempts):
+        try:
+            action()
+            return None
+        except Exception as exc:  # any network or server failure: retried, then reported
+            failure = exc
+            if attempt + 1 < attempts:
+                time.sleep(backoff * 2 ** attempt)
+    return _describe(failure)
+
+
+def _describe(exc: Exception | None) -> str:
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"réponse HTTP {exc.code}"
+    if isinstance(exc, urllib.error.URLError):
+        return f"serveur injoignable ({exc.reason.__class__.__name__})"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "identifiants SMTP refusés"
+    if isinstance(exc, smtplib.SMTPException):
+        return f"erreur SMTP ({exc.__class__.__name__})"
+    if isinstance(exc, OSError):
+        return f"serveur injoignable ({exc.__class__.__name__})"
+    return exc.__class__.__name__ if exc else "erreur inconnue"
+
+
+def post_webhook(url: str, payload: dict, attempts: int = ATTEMPTS, backoff: float = BACKOFF_SECONDS) -> str | None:
+    """POST the JSON message; None when delivered, else why not."""
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str).encode("utf-8")
+
+    def send() -> None:
+        request = urllib.request.Request(url, data=body, method="POST",
+                                         headers={"Content-Type": "application/json; charset=utf-8"})
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+            if not 200 <= answer.status < 300:
+                raise urllib.error.HTTPError(url, answer.status, "", answer.headers, None)
+
+    return _retry(send, attempts, backoff)
+
+
+def email_message(result: "PipelineResult", to: str, sender: str) -> EmailMessage:
+    """The summary as an e-mail, with rapport_ca.xlsx attached."""
+    message = EmailMessage()
+    message["Subject"] = f"BottleNeck – analyse de {month_label(result.period)}"
+    message["From"] = sender
+    message["To"] = to
+    payload = webhook_payload(result)
+    lines = [payload["text"], ""] + [f"- {c['title']} : {c['message']}" for c in payload["failed_checks"]]
+    message.set_content("\n".join(lines + ["", "Le rapport de chiffre d'affaires est joint."]))
+    message.add_attachment(result.exports()["rapport_ca.xlsx"], maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
+                           filename=f"rapport_ca_{result.period}.xlsx")
+    return message
+
+
+def send_email(result: "PipelineResult", to: str, environ=os.environ, attempts: int = ATTEMPTS,
+               backoff: float = BACKOFF_SECONDS) -> str | None:
+    """Send the summary by SMTP (BOTTLENECK_SMTP_* variables, STARTTLS); None when sent, else why not."""
+    host = environ.get("BOTTLENECK_SMTP_HOST")
+    if not host:
+        return "la variable BOTTLENECK_SMTP_HOST n'est pas définie"
+    port = int(environ.get("BOTTLENECK_SMTP_PORT", "587"))
+    user, password = environ.get("BOTTLENECK_SMTP_USER"), environ.get("BOTTLENECK_SMTP_PASSWORD")
+    starttls = environ.get("BOTTLENECK_SMTP_STARTTLS", "1") != "0"
+    if password and not starttls:
+        return "un mot de passe SMTP n'est jamais envoyé sans STARTTLS (BOTTLENECK_SMTP_STARTTLS=0 refusé)"
+    message = email_message(result, to, environ.get("BOTTLENECK_SMTP_FROM") or user or "bottleneck@localhost")
+
+    def send() -> None:
+        with smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS) as smtp:
+            if starttls:
+                context = ssl.create_default_context(cafile=environ.get("BOTTLENECK_SMTP_CAFILE"))
+                smtp.starttls(context=context)
+            if user and password:
+                smtp.login(user, password)
+            smtp.send_message(message)
+
+    return _retry(send, attempts, backoff)
+
+
+def notify(result: "PipelineResult", webhook: str | None = None,
+           email: str | None = None) -> list[tuple[bool, str]]:
+    """Send the requested notifications; for each, whether it went out and a French line saying so."""
+    outcomes = []
+    if webhook:
+        failure = post_webhook(webhook, webhook_payload(result))
+        outcomes.append((failure is None, f"résumé envoyé au webhook {redacted(webhook)}." if failure is None
+                         else f"notification webhook non remise ({redacted(webhook)} : {failure})."))
+    if email:
+        failure = send_email(result, email)
+        outcomes.append((failure is None, f"résumé et rapport envoyés par e-mail à {email}." if failure is None
+                         else f"e-mail non envoyé à {email} ({failure})."))
+    return outcomes
