@@ -43,7 +43,7 @@ columns = ["product_id", "sku", "name", "price", "revenue", "price_zscore"]
 config = {"product_id": "Identifiant produit", "sku": "SKU", "name": "Vin",
           "price": st.column_config.NumberColumn("Prix (€)", format="localized"),
           "revenue": st.column_config.NumberColumn("Chiffre d'affaires (€)", format="localized"),
-          "price_zscore": st.column_config.NumberColumn("Z-score du prix", format="%.2f")}
+          "price_zscore": st.column_config.NumberColumn("Z-score du prix", format="localized")}
 premium_tab, ordinary_tab = st.tabs([f"Vins premium ({integer(len(result.premium))})",
                                      f"Vins ordinaires ({integer(len(result.ordinary))})"])
 premium_tab.dataframe(result.premium[columns], hide_index=True, width="stretch", column_config=config)

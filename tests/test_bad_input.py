@@ -88,30 +88,29 @@ def billion_laughs() -> bytes:
     return buffer.getvalue()
 
 
-def hidden_first_sheet() -> bytes:
+def liaison_on_second_sheet(prepare_first: Callable) -> bytes:
+    """The real LIAISON on a sheet named "liaison", after a first sheet set up by prepare_first."""
     def build(book):
-        decoy = book.active
-        decoy.title = "brouillon"
-        decoy.append(["product_id", "id_web"])
-        decoy.append([1, "faux"])
-        decoy.sheet_state = "hidden"
+        prepare_first(book.active)
         data = book.create_sheet("liaison")
         frame = real_frame("liaison")
         data.append(list(frame.columns))
         for row in frame.itertuples(index=False):
             data.append([None if pd.isna(v) else v for v in row])
     return workbook_with(build)
+
+
+def hidden_first_sheet() -> bytes:
+    def decoy(sheet):
+        sheet.title = "brouillon"
+        sheet.append(["product_id", "id_web"])
+        sheet.append([1, "faux"])
+        sheet.sheet_state = "hidden"
+    return liaison_on_second_sheet(decoy)
 
 
 def empty_first_sheet() -> bytes:
-    def build(book):
-        book.active.title = "vide"
-        data = book.create_sheet("liaison")
-        frame = real_frame("liaison")
-        data.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            data.append([None if pd.isna(v) else v for v in row])
-    return workbook_with(build)
+    return liaison_on_second_sheet(lambda sheet: setattr(sheet, "title", "vide"))
 
 
 def old_xls(frame: pd.DataFrame) -> bytes:
@@ -164,6 +163,10 @@ UNUSABLE = [
          ("« price »", "ressemble à l'export LIAISON")),
     Case("erp_in_liaison_slot", "liaison", "erp.xlsx", lambda: real_bytes("erp"),
          ("« id_web »", "ressemble à l'export ERP")),
+    Case("liaison_in_web_slot", "web", "liaison.xlsx", lambda: real_bytes("liaison"),
+         ("« sku »", "ressemble à l'export LIAISON")),
+    Case("web_in_liaison_slot", "liaison", "web.xlsx", lambda: real_bytes("web"),
+         ("« product_id »", "ressemble à l'export WEB")),
     Case("text_renamed_xlsx", "erp", "erp.xlsx", lambda: "product_id;price\n1;2\n".encode(),
          ("Fichier « erp.xlsx »", "extension .xlsx mais son contenu n'est ni un classeur Excel")),
     Case("pdf_renamed_xlsx", "erp", "erp.xlsx", lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
