@@ -77,38 +77,37 @@ WEB_KEY_COLUMNS = ["sku", "total_sales", "post_type", "source_row"]
 
 
 def flag_rows(con: duckdb.DuckDBPyConnection, sql: str, reasons: dict, name: str, frame: pd.DataFrame,
-              columns: list[str]) -> pd.DataFrame:
-    """The frame with the reason each row is removed (empty when kept), as the query decides it.
+              columns: list[str]) -> pd.Series:
+    """Row by row, the reason the query removes each row (missing when kept).
 
     Only the columns the rule needs go through DuckDB, and only (source_row, motif) comes back.
     """
     motifs = query(con, sql, reasons, **{name: frame[columns]})
     if not np.array_equal(motifs["source_row"].to_numpy(), frame["source_row"].to_numpy()):
         raise RuntimeError("cleaning query returned rows out of order")  # rows are read in source order
-    return frame.assign(motif=motifs["motif"].to_numpy())
+    return motifs["motif"]
 
 
 def clean_erp(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame) -> StepResult:
     """ERP with one row per product_id: rows with no product_id and duplicates removed."""
-    flagged = flag_rows(con, CLEAN_ERP_SQL, KEY_REASONS, "erp", erp, ERP_KEY_COLUMNS)
-    return split_flagged("clean_erp", "Nettoyage ERP", flagged)
+    reasons = flag_rows(con, CLEAN_ERP_SQL, KEY_REASONS, "erp", erp, ERP_KEY_COLUMNS)
+    return split_flagged("clean_erp", "Nettoyage ERP", erp, reasons)
 
 
 def clean_liaison(con: duckdb.DuckDBPyConnection, liaison: pd.DataFrame) -> StepResult:
     """LIAISON with one row per product_id: rows with no product_id and duplicates removed."""
-    flagged = flag_rows(con, CLEAN_LIAISON_SQL, KEY_REASONS, "liaison", liaison, LIAISON_KEY_COLUMNS)
-    return split_flagged("clean_liaison", "Nettoyage LIAISON", flagged)
+    reasons = flag_rows(con, CLEAN_LIAISON_SQL, KEY_REASONS, "liaison", liaison, LIAISON_KEY_COLUMNS)
+    return split_flagged("clean_liaison", "Nettoyage LIAISON", liaison, reasons)
 
 
 def clean_web(con: duckdb.DuckDBPyConnection, web: pd.DataFrame) -> tuple[StepResult, StepResult]:
     """WEB without rows lacking a sku, then one row per sku keeping the largest total_sales."""
-    reasons = {"missing": NO_SKU, "conflict": WEB_CONFLICT, "duplicate": WEB_DUPLICATE}
-    flagged = flag_rows(con, CLEAN_WEB_SQL, reasons, "web", web, WEB_KEY_COLUMNS)
-    no_sku = (flagged["motif"] == NO_SKU).to_numpy()
-    with_sku = flagged.loc[~no_sku].reset_index(drop=True)
-    missing = StepResult("clean_web", "Nettoyage WEB (lignes sans sku)", len(flagged),
-                         with_sku.drop(columns=["motif"]), flagged.loc[no_sku].reset_index(drop=True))
-    dedup = split_flagged("dedup_web", "Dédoublonnage WEB (un sku, une ligne)", with_sku)
+    labels = {"missing": NO_SKU, "conflict": WEB_CONFLICT, "duplicate": WEB_DUPLICATE}
+    reasons = flag_rows(con, CLEAN_WEB_SQL, labels, "web", web, WEB_KEY_COLUMNS)
+    no_sku = reasons == NO_SKU
+    missing = split_flagged("clean_web", "Nettoyage WEB (lignes sans sku)", web, reasons.where(no_sku))
+    dedup = split_flagged("dedup_web", "Dédoublonnage WEB (un sku, une ligne)", missing.output,
+                          reasons[~no_sku.to_numpy()].reset_index(drop=True))
     return missing, dedup
 
 

@@ -54,27 +54,32 @@ def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd
                "web_only": WEB_ONLY}
     joined = query(con, MERGE_SQL, reasons, erp=erp[["product_id", "source_row"]],
                    liaison=liaison[["product_id", "id_web", "source_row"]], web=web[["sku", "source_row"]])
-    erp_rows, web_rows = erp.set_index("source_row"), web.set_index("source_row")
+    erp_at = pd.Index(erp["source_row"])
+    web_at = pd.Index(web["source_row"])
     motif = joined["motif"]
-    matched = joined.loc[motif.isna().to_numpy()].astype({"erp_row": "int64", "web_row": "int64"})
-    picked_erp = erp_rows.loc[matched["erp_row"].to_numpy()]
-    picked_web = web_rows.loc[matched["web_row"].to_numpy()]
+    matched = joined.loc[motif.isna().to_numpy()]
+    erp_pos = erp_at.get_indexer(matched["erp_row"].astype("int64"))
+    web_pos = web_at.get_indexer(matched["web_row"].astype("int64"))
+
+    def pick(frame: pd.DataFrame, column: str, positions) -> object:
+        return frame[column].take(positions).to_numpy() if len(positions) else frame[column].iloc[0:0].to_numpy()
+
     output = pd.DataFrame({
-        "product_id": picked_erp["product_id"].to_numpy(), "sku": picked_web["sku"].to_numpy(),
-        "name": picked_web["post_title"].to_numpy(), "price": picked_erp["price"].to_numpy(),
-        "total_sales": picked_web["total_sales"].to_numpy(),
-        "stock_quantity": picked_erp["stock_quantity"].to_numpy(),
-        "stock_status": picked_erp["stock_status"].to_numpy(), "onsale_web": picked_erp["onsale_web"].to_numpy(),
-        "post_type": picked_web["post_type"].to_numpy(), "erp_row": matched["erp_row"].to_numpy(),
-        "web_row": matched["web_row"].to_numpy()})
-    left_out = joined.loc[(motif.notna() & (motif != WEB_ONLY)).to_numpy()].astype({"erp_row": "int64"})
-    removed = erp_rows.loc[left_out["erp_row"].to_numpy(), ["product_id", "price", "stock_quantity",
-                                                            "stock_status", "onsale_web"]].reset_index()
-    removed = removed.rename(columns={"source_row": "erp_row"})
+        "product_id": pick(erp, "product_id", erp_pos), "sku": pick(web, "sku", web_pos),
+        "name": pick(web, "post_title", web_pos), "price": pick(erp, "price", erp_pos),
+        "total_sales": pick(web, "total_sales", web_pos), "stock_quantity": pick(erp, "stock_quantity", erp_pos),
+        "stock_status": pick(erp, "stock_status", erp_pos), "onsale_web": pick(erp, "onsale_web", erp_pos),
+        "post_type": pick(web, "post_type", web_pos), "erp_row": matched["erp_row"].astype("int64").to_numpy(),
+        "web_row": matched["web_row"].astype("int64").to_numpy()})
+    left_out = joined.loc[(motif.notna() & (motif != WEB_ONLY)).to_numpy()]
+    left_pos = erp_at.get_indexer(left_out["erp_row"].astype("int64"))
+    removed = erp.take(left_pos)[["product_id", "price", "stock_quantity", "stock_status", "onsale_web",
+                                  "source_row"]].rename(columns={"source_row": "erp_row"}).reset_index(drop=True)
     id_web = liaison.set_index("source_row")["id_web"].reindex(left_out["liaison_row"].to_numpy())
     removed.insert(1, "id_web", id_web.to_numpy())
     removed["motif"] = left_out["motif"].to_numpy()
-    unmatched_rows = joined.loc[(motif == WEB_ONLY).to_numpy(), "web_row"].astype("int64").to_numpy()
-    unmatched_web = web_rows.loc[unmatched_rows, ["sku", "total_sales", "post_title", "post_type"]].reset_index()
+    web_only = web_at.get_indexer(joined.loc[(motif == WEB_ONLY).to_numpy(), "web_row"].astype("int64"))
+    unmatched_web = web.take(web_only)[["source_row", "sku", "total_sales", "post_title",
+                                        "post_type"]].reset_index(drop=True)
     step = StepResult("merge", "Fusion ERP – LIAISON – WEB", len(erp), output, removed)
     return step, unmatched_web

@@ -12,6 +12,7 @@ from typing import IO, Union
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .errors import InputError, describe_rows
 from .schemas import CONTRACTS, KEY, NUMBER, TEXT, fold_header, guess_kind
@@ -339,7 +340,8 @@ def normalise_keys(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Every key of a column normalised to text, with a mask of the text values that were repaired."""
     no_repair = pd.Series(False, index=values.index)
     if pd.api.types.is_integer_dtype(values.dtype) and not values.isna().any():
-        return values.astype("int64").astype(str).astype(TEXT_DTYPE), no_repair
+        text = pa.array(values.astype("int64").to_numpy()).cast(pa.string())
+        return pd.Series(pd.array(text, dtype=TEXT_DTYPE), index=values.index), no_repair
     if pd.api.types.is_float_dtype(values.dtype):
         keys = [normalise_key(v)[0] for v in values.tolist()]
         return pd.Series(keys, index=values.index, dtype=TEXT_DTYPE), no_repair

@@ -33,9 +33,10 @@ class StepResult:
         return self.removed[REASON].value_counts(sort=True).to_dict()
 
 
-def split_flagged(step_id: str, title: str, flagged: pd.DataFrame) -> StepResult:
-    """A step from a frame whose reason column is empty for the rows kept."""
-    kept = flagged[REASON].isna()
-    output = flagged.loc[kept].drop(columns=[REASON]).reset_index(drop=True)
-    removed = flagged.loc[~kept].reset_index(drop=True)
-    return StepResult(step_id, title, len(flagged), output, removed)
+def split_flagged(step_id: str, title: str, frame: pd.DataFrame, reasons: pd.Series) -> StepResult:
+    """A step from its input and, row by row, the reason it removes the row (missing when kept)."""
+    kept = reasons.isna().to_numpy()
+    output = frame.loc[kept].reset_index(drop=True)
+    removed = frame.loc[~kept].reset_index(drop=True)
+    removed[REASON] = reasons[~kept].to_numpy()
+    return StepResult(step_id, title, len(frame), output, removed)
