@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .cleaning import CONFLICTING_DUPLICATE, WEB_CONFLICT, conflicting_rows
 from .config import Config
 from .formatting import euros, integer, number
 from .step import StepResult
+
+if TYPE_CHECKING:
+    from .pipeline import PipelineResult
 
 ERROR, WARNING = "error", "warning"
 PASSED, FAILED, SKIPPED, NOT_COMPUTABLE = "passed", "failed", "skipped", "not_computable"
@@ -200,3 +205,61 @@ def premium_above_threshold(premium: StepResult, threshold: float) -> CheckResul
     wrong = pd.concat([premium.output.loc[~premium.output["price_zscore"].gt(threshold)],
                        premium.removed.loc[premium.removed["price_zscore"].gt(threshold)]])
     return count_check("premium_above_threshold", wrong, "vins mal classés par rapport au seuil")
+
+
+STEP_ORDER = ("read", "clean_erp", "clean_liaison", "clean_web", "dedup_web", "merge", "revenue", "premium")
+
+
+def run_checks(result: "PipelineResult") -> list[CheckResult]:
+    """Every check of a run: the reference figures, then the invariants that hold for any month."""
+    config, step = result.config, result.step
+    erp, liaison, web = (result.sources[k].frame for k in ("erp", "liaison", "web"))
+    premium = step("premium")
+    computable = result.price_stats.computable
+    figures = {
+        "erp_rows": step("clean_erp").rows_out, "liaison_rows": step("clean_liaison").rows_out,
+        "web_clean_rows": step("clean_web").rows_out, "web_dedup_rows": step("dedup_web").rows_out,
+        "merged_rows": step("merge").rows_out, "revenue_total": result.revenue_total,
+        "premium_count": premium.rows_out if computable else None,
+    }
+    found = [reference_check(check_id, figures[check_id], config) for check_id in figures]
+
+    repairs = pd.concat([t.repairs.assign(fichier=t.name) for t in result.sources.values()], ignore_index=True)
+    merged = step("merge").output
+    products = result.products
+    found += [
+        count_check("values_repaired", repairs, "valeurs réparées à la lecture"),
+        count_check("erp_keys_unique", duplicated_keys(step("clean_erp").output, "product_id"),
+                       "lignes ERP à la clé vide ou en double"),
+        count_check("erp_no_conflicting_duplicates",
+                       conflicting_rows(step("clean_erp"), CONFLICTING_DUPLICATE, "product_id", erp),
+                       "lignes ERP en double avec des valeurs différentes"),
+        count_check("erp_price_not_negative", erp.loc[erp["price"] < 0], "lignes ERP au prix négatif"),
+        count_check("erp_stock_not_negative", erp.loc[erp["stock_quantity"] < 0],
+                       "lignes ERP au stock négatif"),
+        count_check("liaison_keys_unique", duplicated_keys(step("clean_liaison").output, "product_id"),
+                       "lignes LIAISON à la clé vide ou en double"),
+        count_check("liaison_no_conflicting_duplicates",
+                       conflicting_rows(step("clean_liaison"), CONFLICTING_DUPLICATE, "product_id", liaison),
+                       "lignes LIAISON reliant un produit à plusieurs id_web"),
+        count_check("web_keys_unique", duplicated_keys(step("dedup_web").output, "sku"),
+                       "lignes WEB au sku vide ou en double"),
+        count_check("web_sales_conflicts", conflicting_rows(step("dedup_web"), WEB_CONFLICT, "sku", web),
+                       "lignes WEB en conflit sur total_sales"),
+        count_check("no_null_keys", merged.loc[merged["product_id"].isna() | merged["sku"].isna()],
+                       "lignes fusionnées sans clé"),
+        count_check("web_all_matched", result.unmatched_web, "produits du site sans produit ERP"),
+        count_check("revenue_computable", products.loc[products["revenue"].isna()],
+                       "produits sans prix ou sans ventes"),
+        revenue_adds_up(products, result.revenue_total),
+        premium_split_complete(len(merged), premium),
+        premium_above_threshold(premium, result.threshold),
+    ]
+    if computable:
+        found.append(count_check("zscore_computable", products.iloc[0:0], ""))
+    else:
+        found.append(not_computable("zscore_computable",
+                                       "Z-score non calculable : les prix ne varient pas (ou un seul prix connu)."))
+    found += [rows_accounted(s) for s in result.steps]
+    order = {step_id: i for i, step_id in enumerate(STEP_ORDER)}
+    return sorted(found, key=lambda c: order.get(c.step, len(order)))

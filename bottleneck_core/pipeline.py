@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from . import checks as ck
-from .cleaning import CONFLICTING_DUPLICATE, WEB_CONFLICT, clean_erp, clean_liaison, clean_web, conflicting_rows
+from .cleaning import clean_erp, clean_liaison, clean_web
 from .config import Config, ConfigSource, check_period, load_config
 from .engine import connect
 from .errors import InputError
@@ -17,7 +17,6 @@ from .reading import Source, SourceTable, read_source
 from .revenue import revenue_by_product
 from .step import StepResult
 
-STEP_ORDER = ("clean_erp", "clean_liaison", "clean_web", "dedup_web", "merge", "revenue", "premium")
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ class PipelineResult:
         premium = split_premium(self.products, threshold)
         steps = tuple(premium if s.id == "premium" else s for s in self.steps)
         partial = replace(self, threshold=threshold, steps=steps, checks=())
-        return replace(partial, checks=tuple(collect_checks(partial)))
+        return replace(partial, checks=tuple(ck.run_checks(partial)))
 
     def exports(self, report: bool = True) -> dict[str, bytes]:
         """Every deliverable as file name to bytes, built once per result (report=False skips the xlsx,
@@ -138,7 +137,7 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
         period=period, config=config, threshold=threshold, sources=sources,
         steps=(erp_step, liaison_step, web_step, dedup_step, merge_step, revenue_step, premium_step),
         products=products, price_stats=stats, revenue_total=revenue, unmatched_web=unmatched_web, checks=())
-    return replace(partial, checks=tuple(collect_checks(partial)))
+    return replace(partial, checks=tuple(ck.run_checks(partial)))
 
 
 def side_by_side(con, *calls):
@@ -158,58 +157,3 @@ def read_sources(sources: dict[str, Source], names: dict[str, str]) -> dict[str,
     with ThreadPoolExecutor(max_workers=len(sources)) as pool:
         futures = {kind: pool.submit(read_source, source, kind, names.get(kind)) for kind, source in sources.items()}
         return {kind: future.result() for kind, future in futures.items()}
-
-
-def collect_checks(result: PipelineResult) -> list[ck.CheckResult]:
-    """Every check of a run: the reference figures, then the invariants that hold for any month."""
-    config, step = result.config, result.step
-    erp, liaison, web = (result.sources[k].frame for k in ("erp", "liaison", "web"))
-    premium = step("premium")
-    computable = result.price_stats.computable
-    figures = {
-        "erp_rows": step("clean_erp").rows_out, "liaison_rows": step("clean_liaison").rows_out,
-        "web_clean_rows": step("clean_web").rows_out, "web_dedup_rows": step("dedup_web").rows_out,
-        "merged_rows": step("merge").rows_out, "revenue_total": result.revenue_total,
-        "premium_count": premium.rows_out if computable else None,
-    }
-    found = [ck.reference_check(check_id, figures[check_id], config) for check_id in figures]
-
-    repairs = pd.concat([t.repairs.assign(fichier=t.name) for t in result.sources.values()], ignore_index=True)
-    merged = step("merge").output
-    products = result.products
-    found += [
-        ck.count_check("values_repaired", repairs, "valeurs réparées à la lecture"),
-        ck.count_check("erp_keys_unique", ck.duplicated_keys(step("clean_erp").output, "product_id"),
-                       "lignes ERP à la clé vide ou en double"),
-        ck.count_check("erp_no_conflicting_duplicates",
-                       conflicting_rows(step("clean_erp"), CONFLICTING_DUPLICATE, "product_id", erp),
-                       "lignes ERP en double avec des valeurs différentes"),
-        ck.count_check("erp_price_not_negative", erp.loc[erp["price"] < 0], "lignes ERP au prix négatif"),
-        ck.count_check("erp_stock_not_negative", erp.loc[erp["stock_quantity"] < 0],
-                       "lignes ERP au stock négatif"),
-        ck.count_check("liaison_keys_unique", ck.duplicated_keys(step("clean_liaison").output, "product_id"),
-                       "lignes LIAISON à la clé vide ou en double"),
-        ck.count_check("liaison_no_conflicting_duplicates",
-                       conflicting_rows(step("clean_liaison"), CONFLICTING_DUPLICATE, "product_id", liaison),
-                       "lignes LIAISON reliant un produit à plusieurs id_web"),
-        ck.count_check("web_keys_unique", ck.duplicated_keys(step("dedup_web").output, "sku"),
-                       "lignes WEB au sku vide ou en double"),
-        ck.count_check("web_sales_conflicts", conflicting_rows(step("dedup_web"), WEB_CONFLICT, "sku", web),
-                       "lignes WEB en conflit sur total_sales"),
-        ck.count_check("no_null_keys", merged.loc[merged["product_id"].isna() | merged["sku"].isna()],
-                       "lignes fusionnées sans clé"),
-        ck.count_check("web_all_matched", result.unmatched_web, "produits du site sans produit ERP"),
-        ck.count_check("revenue_computable", products.loc[products["revenue"].isna()],
-                       "produits sans prix ou sans ventes"),
-        ck.revenue_adds_up(products, result.revenue_total),
-        ck.premium_split_complete(len(merged), premium),
-        ck.premium_above_threshold(premium, result.threshold),
-    ]
-    if computable:
-        found.append(ck.count_check("zscore_computable", products.iloc[0:0], ""))
-    else:
-        found.append(ck.not_computable("zscore_computable",
-                                       "Z-score non calculable : les prix ne varient pas (ou un seul prix connu)."))
-    found += [ck.rows_accounted(s) for s in result.steps]
-    order = {step_id: i for i, step_id in enumerate(("read",) + STEP_ORDER)}
-    return sorted(found, key=lambda c: order.get(c.step, len(order)))
