@@ -141,7 +141,7 @@ def summary_lines(result: "PipelineResult") -> list[tuple[str, object, str | Non
         ("Avertissements", len(warnings), "int"),
         ("Tous les contrôles bloquants réussis", "oui" if s["checks_passed"] else "non", None),
     ]
-    for kind, table in result.sources.items():
+    for table in result.sources.values():
         rows.append((f"Fichier {table.label}", table.name, None))
     labels = {"erp_raw": "Lignes ERP lues", "erp_clean": "Lignes ERP nettoyées",
               "liaison_raw": "Lignes LIAISON lues", "liaison_clean": "Lignes LIAISON nettoyées",

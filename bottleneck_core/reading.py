@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import InputError, describe_rows
-from .schemas import CONTRACTS, KEY, NUMBER, TEXT, fold_header, guess_kind
+from .schemas import CONTRACTS, KEY, NUMBER, fold_header, guess_kind
 
 Source = Union[str, os.PathLike, bytes, bytearray, IO[bytes], pd.DataFrame]
 

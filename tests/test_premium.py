@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bottleneck_core.premium import premium_counts, price_zscore, split_premium
+from bottleneck_core.premium import price_zscore, split_premium
 
 
 def _products(prices):

@@ -1,7 +1,6 @@
 """The whole product in a real browser: upload, checks, charts, downloads, slider, errors, sample."""
 from __future__ import annotations
 
-import io
 import re
 
 import openpyxl
