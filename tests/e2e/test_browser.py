@@ -46,6 +46,7 @@ def upload_real(page, real_paths) -> None:
 
 
 def shot(page, name: str) -> None:
+    page.wait_for_timeout(1500)  # tables and metrics draw lazily after the script has finished
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
