@@ -114,5 +114,7 @@ def clean_web(con: duckdb.DuckDBPyConnection, web: pd.DataFrame) -> tuple[StepRe
 def conflicting_rows(step: StepResult, reason: str, key: str, source: pd.DataFrame) -> pd.DataFrame:
     """Every row of the source sharing a key with a row removed for `reason`: both sides of each conflict."""
     keys = step.removed.loc[step.removed["motif"] == reason, key]
+    if keys.empty:
+        return source.iloc[0:0]
     rows = source.loc[source[key].isin(keys)]
     return rows.sort_values([key, "source_row"]).reset_index(drop=True)

@@ -104,6 +104,8 @@ def _json_value(value: object) -> object:
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as JSON-safe dicts: no NaN, no numpy scalars."""
+    if frame.empty:
+        return []
     return [{str(k): _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
@@ -225,6 +227,16 @@ def _write_table(sheet, frame: pd.DataFrame, headers: dict[str, str], header_for
                     write_blank(i, j, None, fmt)
             if finite.any():
                 width = max(width, len(number(float(np.abs(values[finite]).max()))) + 3)
+        elif pd.api.types.is_string_dtype(series.dtype):
+            write_string, write_blank = sheet.write_string, sheet.write_blank
+            for i, (value, missing) in enumerate(zip(series.tolist(), series.isna().tolist()), start=1):
+                if missing:
+                    write_blank(i, j, None, fmt)
+                else:
+                    write_string(i, j, value)
+            lengths = series.dropna().str.len()
+            if len(lengths):
+                width = max(width, int(lengths.max()))
         else:
             for i, value in enumerate(series.tolist(), start=1):
                 _write_cell(sheet, i, j, value, fmt)
