@@ -153,7 +153,9 @@ def side_by_side(con, *calls):
 
 
 def read_sources(sources: dict[str, Source], names: dict[str, str]) -> dict[str, SourceTable]:
-    """The three exports read side by side (workbooks parse in parallel workers); the first error wins."""
+    """The three exports read side by side (workbooks parse in parallel workers, the WEB export, the
+    largest, first); when several are unusable, the ERP's error is told first, then LIAISON's, then WEB's."""
     with ThreadPoolExecutor(max_workers=len(sources)) as pool:
-        futures = {kind: pool.submit(read_source, source, kind, names.get(kind)) for kind, source in sources.items()}
-        return {kind: future.result() for kind, future in futures.items()}
+        futures = {kind: pool.submit(read_source, sources[kind], kind, names.get(kind))
+                   for kind in sorted(sources, key=lambda k: k != "web")}
+        return {kind: futures[kind].result() for kind in sources}

@@ -1,125 +1,18 @@
-"""Excel workbooks: a bounded inspection of the zip before any parser, then python-calamine."""
+"""Excel workbooks, parent side: hand them to the isolated worker (which inspects, then parses) and turn
+its answer, or its death, into cells or one French error."""
 from __future__ import annotations
-
-import io
-import re
-import zipfile
 
 import pandas as pd
 
 from .errors import InputError
 from .reading import CellTable, RawFile
-from .sheets import ADVICE as _ADVICE
-from .sheets import read_sheet
-
-MAX_MEMBERS = 2_000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 150  # deflate rarely exceeds ~30 on spreadsheet XML; a bomb goes far above
-RATIO_FLOOR = 5 * 1024 * 1024  # small members may have any ratio
-MAX_USED_CELLS = 20_000_000  # cells calamine would allocate for the used range
-SPARSE_FACTOR = 50  # the used range may be at most this many times larger than the cells present
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def column_number(letters: bytes) -> int:
-    """Excel column letters as a 1-based number: A is 1, XFD is 16384."""
-    number = 0
-    for char in letters:
-        number = number * 26 + (char - 64)
-    return number
-
-
-def inspect_xlsx(raw: RawFile) -> None:
-    """Refuse a workbook whose zip or used range could exhaust memory, before any parser opens it."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw.data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise InputError("le classeur est endommagé ou tronqué (archive illisible).", file=raw.name,
-                         hint=_ADVICE) from None
-    names = {m.filename for m in members}
-    if len(members) > MAX_MEMBERS:
-        raise InputError(f"l'archive contient {len(members)} éléments, bien plus qu'un classeur.",
-                         file=raw.name, hint=_ADVICE)
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise InputError("ce fichier est une archive zip mais pas un classeur Excel.", file=raw.name,
-                         hint="Déposez l'export au format .xlsx, .csv ou .parquet.")
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED:
-        raise InputError(f"le classeur se décompresse en {total // 2**20} Mo, au-delà de la limite de "
-                         f"{MAX_UNCOMPRESSED // 2**20} Mo.", file=raw.name,
-                         hint="Réduisez l'export aux colonnes utiles ou déposez-le en .csv ou .parquet.")
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise InputError(f"l'élément « {member.filename} » se décompresse {ratio:.0f} fois : "
-                             "contenu anormal (bombe de décompression).", file=raw.name, hint=_ADVICE)
-    try:
-        for member in members:
-            if member.filename.endswith((".xml", ".rels", ".vml")):
-                with archive.open(member) as stream:
-                    prolog = stream.read(4096)
-                if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                    raise InputError(f"l'élément « {member.filename} » déclare des entités XML, "
-                                     "ce qu'un classeur Excel ne fait jamais.", file=raw.name, hint=_ADVICE)
-        for member in members:
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                _check_used_range(archive, member, raw.name)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
-        raise InputError("le classeur est endommagé, tronqué ou chiffré.", file=raw.name,
-                         hint=_ADVICE) from None
-
-
-_ROW_REF = re.compile(rb'<row [^>]*?r="([0-9]{1,7})"')
-_THREE_LETTER_REF = re.compile(rb'<c r="[A-Z]{3}')
-_TWO_LETTER_REF = re.compile(rb'<c r="[A-Z]{2}')
-
-
-def _check_used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str) -> None:
-    """A used range far larger than the sheet's cells is a memory bomb: refuse it before any parser."""
-    with archive.open(member) as stream:
-        xml = stream.read()  # bounded by the size and ratio checks above
-    cells = xml.count(b"<c ")
-    rows = _ROW_REF.findall(xml)
-    max_row = max((int(r) for r in rows), default=0)
-    dimension = _DIMENSION.search(xml, 0, 8192)
-    if dimension:
-        max_row = max(max_row, int(dimension.group(2)))
-    # A cheap bound on the widest column first; the exact scan only when the bound is not enough.
-    letters = len(dimension.group(1)) if dimension else 1
-    if letters >= 3 or _THREE_LETTER_REF.search(xml):
-        col_bound = 16384
-    elif letters == 2 or _TWO_LETTER_REF.search(xml):
-        col_bound = 702
-    else:
-        col_bound = 26
-    if _within_limits(max_row * col_bound, cells):
-        return
-    refs = _CELL_REF.findall(xml)
-    max_row = max([max_row] + [int(digits) for _, digits in refs])
-    max_col = max([column_number(letters) for letters, _ in refs], default=0)
-    if dimension:
-        max_col = max(max_col, column_number(dimension.group(1)))
-    if not _within_limits(max_row * max_col, cells):
-        sheet = member.filename.rsplit("/", 1)[-1]
-        raise InputError(f"la feuille {sheet} déclare une plage utilisée de {max_row} lignes sur "
-                         f"{max_col} colonnes pour seulement {cells} cellules remplies (une cellule "
-                         "lointaine a été saisie ou mise en forme).", file=file_name,
-                         hint="Dans Excel, supprimez les lignes et colonnes vides après les données, "
-                              "enregistrez puis déposez le fichier de nouveau.")
-
-
-def _within_limits(used: int, cells: int) -> bool:
-    return used <= MAX_USED_CELLS and used <= SPARSE_FACTOR * max(cells, 1) + 1_000_000
+from .sheets import ADVICE, read_sheet
 
 
 def read_workbook(raw: RawFile, fmt: str) -> CellTable:
-    """A workbook's cells, parsed in the isolated worker after the zip inspection passed here."""
+    """A workbook's cells, inspected then parsed in the isolated worker."""
     from . import isolation
 
-    if fmt == "xlsx":
-        inspect_xlsx(raw)
     try:
         if isolation.enabled():
             sheet = isolation.run_isolated("read_sheet", raw.data, raw.name, fmt)
@@ -129,6 +22,6 @@ def read_workbook(raw: RawFile, fmt: str) -> CellTable:
         what = ("a dépassé le temps de lecture autorisé" if failure.reason == "timeout"
                 else "a épuisé la mémoire autorisée ou fait échouer le lecteur")
         raise InputError(f"la lecture de ce classeur {what} ; son contenu est anormal.", file=raw.name,
-                         hint=_ADVICE) from None
+                         hint=ADVICE) from None
     columns = {h: pd.Series(values, dtype="object") for h, values in sheet.columns.items()}
     return CellTable(sheet.headers, columns, sheet.n_rows, first_row=sheet.first_row, sheet=sheet.sheet)

@@ -9,10 +9,15 @@ from bottleneck_core.reading import RawFile
 from test_bad_input import range_bomb
 
 
-def test_a_reader_abort_in_the_worker_is_one_catchable_failure():
-    # Past the preflight, calamine would try to allocate hundreds of GB and abort its process.
-    with pytest.raises(isolation.WorkerFailure) as failure:
+def test_the_worker_inspects_a_workbook_before_parsing_it():
+    with pytest.raises(InputError, match="plage utilisée de 1048576 lignes"):
         isolation.run_isolated("read_sheet", range_bomb("XFD1048576"), "bombe.xlsx", "xlsx")
+
+
+def test_a_reader_abort_in_the_worker_is_one_catchable_failure():
+    # Without the inspection, calamine tries to allocate hundreds of GB and aborts its process.
+    with pytest.raises(isolation.WorkerFailure) as failure:
+        isolation.run_isolated("read_sheet", range_bomb("XFD1048576"), "bombe.xlsx", "xlsx", False)
     assert failure.value.reason == "crash"
 
 
@@ -26,7 +31,10 @@ def test_a_worker_past_its_time_limit_is_replaced(real_paths):
 
 
 def test_a_worker_failure_reaches_users_as_a_french_message(monkeypatch):
-    monkeypatch.setattr(workbook, "inspect_xlsx", lambda raw: None)  # as if a bomb slipped past the preflight
+    run = isolation.run_isolated
+    # As if a bomb slipped past the inspection.
+    monkeypatch.setattr(isolation, "run_isolated", lambda name, data, file_name, fmt: run(name, data, file_name,
+                                                                                           fmt, False))
     with pytest.raises(InputError) as err:
         workbook.read_workbook(RawFile("bombe.xlsx", range_bomb("XFD1048576")), "xlsx")
     assert "Fichier « bombe.xlsx »" in str(err.value) and "mémoire autorisée" in str(err.value)
