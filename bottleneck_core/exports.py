@@ -256,14 +256,14 @@ def merged_parquet(result: "PipelineResult") -> bytes:
     return buffer.getvalue()
 
 
-def archive(result: "PipelineResult", app_version: str, config_bytes: bytes | None = None) -> bytes:
+def archive(result: "PipelineResult", app_version: str) -> bytes:
     """One ZIP of every deliverable, the config used and a manifest tracing them to their inputs."""
+    import yaml
+
     files = dict(result.exports())
     files[MERGED_PARQUET] = merged_parquet(result)
-    if config_bytes is None:
-        import yaml
-        config_bytes = yaml.safe_dump(result.config.to_dict(), allow_unicode=True, sort_keys=False).encode()
-    files["configuration.yaml"] = config_bytes
+    files["configuration.yaml"] = yaml.safe_dump(result.config.to_dict(), allow_unicode=True,
+                                                 sort_keys=False).encode("utf-8")
     manifest = {
         "application": "BottleNeck – analyse mensuelle", "version": app_version,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -119,8 +119,7 @@ def deliverables(result: PipelineResult) -> dict[str, bytes]:
         return memo[1]
     files = {with_period(name, result.period): data for name, data in result.exports().items()}
     files[with_period("produits_fusionnes.parquet", result.period)] = merged_parquet(result)
-    config_bytes = st.session_state.get("config_upload_bytes")
-    files[with_period("bottleneck.zip", result.period)] = archive(result, __version__, config_bytes)
+    files[with_period("bottleneck.zip", result.period)] = archive(result, __version__)
     st.session_state.deliverables = (result, files)
     return files
 
@@ -160,7 +159,8 @@ def status_banner(result: PipelineResult) -> None:
     failed = [c for c in result.checks if c.blocking_failure]
     warnings = [c for c in result.checks if c.severity != ERROR and c.status == FAILED]
     passed_refs = sum(1 for c in result.checks if c.id in result.config.expectations and c.status == PASSED)
-    refs = f"{passed_refs} / {len(result.config.expectations)} contrôles de référence réussis"
+    refs = (f"{passed_refs} / {len(result.config.expectations)} contrôles de référence réussis"
+            if result.config.expectations else "aucun chiffre de référence dans la configuration")
     if not failed:
         notes = (f" {len(warnings)} avertissement(s) : {', '.join(c.title for c in warnings)}." if warnings
                  else " Aucun avertissement.")

@@ -42,7 +42,9 @@ with right:
     current = st.session_state.get("period", today)
     st.session_state.period = st.selectbox("Mois analysé", periods, index=periods.index(current)
                                            if current in periods else 0, format_func=month_label)
-    config_file = st.file_uploader("Configuration (facultatif, YAML)", type=["yaml", "yml"], key="config_uploader",
+    version = st.session_state.setdefault("config_uploader_version", 0)  # a new key empties the widget
+    config_file = st.file_uploader("Configuration (facultatif, YAML)", type=["yaml", "yml"],
+                                   key=f"config_uploader_{version}",
                                    help="Le format de config/test_config.yaml ou celui de l'ancien pipeline "
                                         "Kestra. Sans fichier : config/test_config.yaml.")
     if config_file is not None:
@@ -52,9 +54,12 @@ with right:
             show_error(exc)
         else:
             st.session_state.config_upload = (config_file.name, config_file.getvalue())
-            st.session_state.config_upload_bytes = config_file.getvalue()
     config = st.session_state.get("config_upload")
     st.caption(f"Configuration utilisée : {plain(config[0]) if config else 'config/test_config.yaml'}")
+    if config and st.button("Revenir à config/test_config.yaml", icon=":material/undo:"):
+        del st.session_state["config_upload"]
+        st.session_state.config_uploader_version += 1
+        st.rerun()
     if st.button("Utiliser les données d'exemple", icon=":material/science:",
                  help="Un mois généré, avec les mêmes pièges que les vrais exports."):
         st.session_state.use_sample = True

@@ -31,6 +31,10 @@ def real_app(real_paths) -> AppTest:
     return upload(new_app(), *real_paths)
 
 
+def config_uploader(app: AppTest):
+    return next(u for u in app.file_uploader if u.label.startswith("Configuration"))
+
+
 def errors(app: AppTest) -> list[str]:
     """The error messages as users read them (the app escapes Markdown in them)."""
     return [re.sub(r"\\(.)", r"\1", e.value) for e in app.error]
@@ -142,7 +146,7 @@ def test_forcing_the_web_export_into_the_erp_slot_says_what_it_looks_like(real_p
 
 def test_the_kestra_config_of_migrating_users_is_accepted(real_app, real_data):
     path = real_data / "test_config_kestra.yaml"
-    real_app.file_uploader(key="config_uploader").set_value((path.name, path.read_bytes(), "text/yaml")).run()
+    config_uploader(real_app).set_value((path.name, path.read_bytes(), "text/yaml")).run()
     assert not real_app.exception and not real_app.error
     assert "format Kestra" in texts(real_app)
     assert "7 / 7" in real_app.success[0].value
@@ -150,7 +154,7 @@ def test_the_kestra_config_of_migrating_users_is_accepted(real_app, real_data):
 
 def test_a_hostile_config_is_refused_in_french(real_app):
     bad = b"!!python/object/apply:os.system ['touch /tmp/pwned']\n"
-    real_app.file_uploader(key="config_uploader").set_value(("config.yaml", bad, "text/yaml")).run()
+    config_uploader(real_app).set_value(("config.yaml", bad, "text/yaml")).run()
     assert not real_app.exception
     assert any("balise non autorisée" in e for e in errors(real_app))
 
@@ -191,3 +195,36 @@ def test_history_page_shows_the_trend_and_compares_two_stored_months(real_app, r
     assert not real_app.exception
     assert "enregistrée dans l'historique" in real_app.success[0].value
     assert len(real_app.selectbox) >= 2
+
+
+def test_the_zip_holds_every_deliverable_the_config_used_and_the_sources_trace(real_app):
+    import io
+    import json
+    import zipfile
+
+    import yaml
+
+    real_app.switch_page("pages/telechargements.py").run()
+    from pages._common import deliverables
+
+    result = real_app.session_state["result"]
+    archive = next(data for name, data in deliverables(result).items() if name.endswith(".zip"))
+    bundle = zipfile.ZipFile(io.BytesIO(archive))
+    period = result.period
+    assert {f"rapport_ca_{period}.xlsx", f"summary_{period}.json", f"configuration_{period}.yaml",
+            f"manifest_{period}.json", f"produits_fusionnes_{period}.parquet"} <= set(bundle.namelist())
+    manifest = json.loads(bundle.read(f"manifest_{period}.json"))
+    assert {s["name"]: s["sha256"] for s in manifest["sources"]} == \
+        {t.name: t.sha256 for t in result.sources.values()}
+    config = yaml.safe_load(bundle.read(f"configuration_{period}.yaml"))
+    assert config["checks"]["revenue_total"]["expected"] == 70568.6
+
+
+def test_an_uploaded_config_can_be_dropped_for_the_default(real_app, tmp_path):
+    config_uploader(real_app).set_value(("seuil.yaml", b"zscore_threshold: 1.5\n", "text/yaml")).run()
+    assert "configuration : seuil\\.yaml" in texts(real_app)
+    assert real_app.session_state["result"].threshold == 1.5
+    assert "aucun chiffre de référence" in real_app.success[0].value
+    next(b for b in real_app.button if "Revenir" in b.label).click().run()
+    assert not real_app.exception
+    assert real_app.session_state["result"].threshold == 2.0
