@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 
 import pandas as pd
+
+# openpyxl warns about each export's unknown extension on every read; the baseline only has to be timed.
+warnings.filterwarnings("ignore", message="Unknown extension", module="openpyxl")
 
 
 def _key(value):
