@@ -1,7 +1,9 @@
 """The whole product in a real browser: upload, checks, charts, downloads, slider, errors, sample."""
 from __future__ import annotations
 
+import json
 import re
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -90,9 +92,16 @@ def test_real_exports_end_to_end(page, real_paths, tmp_path):
     report = next(p for n, p in received.items() if n.startswith("rapport_ca_"))
     synthesis = {r[0]: r[1] for r in openpyxl.load_workbook(report)["Synthèse"].iter_rows(values_only=True)}
     assert synthesis["Chiffre d'affaires total (€)"] == 70568.6
-    premium = next(p for n, p in received.items() if n.startswith("vins_premium_"))
-    assert len(pd.read_csv(premium, sep=";", decimal=",", encoding="utf-8-sig")) == 30
-    assert any(n.endswith(".zip") for n in received) and any(n.endswith(".parquet") for n in received)
+    def received_file(prefix: str):
+        return next(p for n, p in received.items() if n.startswith(prefix))
+
+    assert len(pd.read_csv(received_file("vins_premium_"), sep=";", decimal=",", encoding="utf-8-sig")) == 30
+    assert len(pd.read_csv(received_file("vins_ordinaires_"), sep=";", decimal=",", encoding="utf-8-sig")) == 684
+    assert len(pd.read_parquet(received_file("produits_fusionnes_"))) == 714
+    assert json.loads(received_file("summary_").read_text())["premium_count"] == 30
+    assert len(json.loads(received_file("checks_").read_text())) > 7
+    with zipfile.ZipFile(received_file("bottleneck_")) as bundle:
+        assert any(name.startswith("manifest_") for name in bundle.namelist())
     # The download did not rerun the analysis nor lose the page.
     assert page.get_by_role("heading", name="Téléchargements").count() == 1
 
