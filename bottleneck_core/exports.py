@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .checks import SEVERITY_LABELS, STATUS_LABELS
-from .formatting import euros, integer, number
+from .formatting import number
+from .reading import TEXT_DTYPE
 
 if TYPE_CHECKING:
     from .pipeline import PipelineResult
@@ -33,15 +34,8 @@ WINE_COLUMNS = {"product_id": "Identifiant produit", "sku": "SKU", "name": "Vin"
                 "revenue": "Chiffre d'affaires (€)", "price_zscore": "Z-score du prix"}
 EURO_COLUMNS = {"price", "revenue"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-_RISKY_START = r"[=+\-@\t\r\n]"
-TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
-
-
-def neutralise(text: object) -> object:
-    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe (OWASP)."""
-    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+_ESCAPES = {"\t": r"\t", "\r": r"\r", "\n": r"\n", "-": r"\-", "+": r"\+"}
+_RISKY_START = "[" + "".join(_ESCAPES.get(c, c) for c in FORMULA_PREFIXES) + "]"
 
 
 def build_exports(result: "PipelineResult", report: bool = True) -> dict[str, bytes]:
@@ -56,7 +50,8 @@ def build_exports(result: "PipelineResult", report: bool = True) -> dict[str, by
 
 
 def neutralise_column(texts: pd.Series) -> pd.Series:
-    """neutralise() over a whole column at once."""
+    """Text cells a spreadsheet would run as a formula (= + - @ tab CR LF first) get a leading apostrophe
+    (OWASP CSV injection); missing cells stay missing."""
     texts = texts.astype(TEXT_DTYPE)
     risky = texts.str.match(_RISKY_START).fillna(False)
     return texts.where(~risky, "'" + texts)
@@ -284,9 +279,3 @@ def with_period(file_name: str, period: str) -> str:
     """rapport_ca.xlsx as rapport_ca_2026-11.xlsx."""
     stem, dot, ext = file_name.rpartition(".")
     return f"{stem}_{period}.{ext}" if dot else f"{file_name}_{period}"
-
-
-def describe_totals(result: "PipelineResult") -> str:
-    """One French sentence with the month's headline figures."""
-    return (f"{result.period} : chiffre d'affaires {euros(result.revenue_total)}, "
-            f"{integer(result.summary['premium_count'])} vins premium sur {integer(len(result.products))}.")

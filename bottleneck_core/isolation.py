@@ -113,15 +113,3 @@ def run_isolated(function_name: str, *args, timeout: float = WALL_SECONDS):
             raise
         _idle.put(worker)
         return value
-
-
-def warm_up() -> None:
-    """Start the workers ahead of the first upload."""
-    started = []
-    for _ in range(WORKERS):
-        try:
-            started.append(_idle.get_nowait())
-        except queue.Empty:
-            started.append(Worker())
-    for worker in started:
-        _idle.put(worker)

@@ -12,8 +12,9 @@ from bottleneck_core.exports import archive, merged_parquet, with_period
 from bottleneck_core.formatting import euros, integer, number
 from bottleneck_core.pipeline import PipelineResult, run_pipeline
 from bottleneck_core.reading import SourceGuess, identify
+from bottleneck_core.schemas import CONTRACTS
 
-SOURCE_LABELS = {"erp": "ERP", "liaison": "LIAISON", "web": "WEB"}
+SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 
 

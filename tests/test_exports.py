@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 
 from bottleneck_core import run_pipeline
-from bottleneck_core.exports import neutralise
+from bottleneck_core.exports import neutralise_column
 from bottleneck_core.sample import generate
 
 
@@ -70,5 +70,6 @@ def test_formula_like_titles_stay_text_in_every_export():
 
 
 def test_neutralise_prefixes_only_risky_text():
-    assert [neutralise(v) for v in ["=1+1", "+33", "-x", "@SUM", "\tA", "Château", 12.5]] == \
-           ["'=1+1", "'+33", "'-x", "'@SUM", "'\tA", "Château", 12.5]
+    texts = pd.Series(["=1+1", "+33", "-x", "@SUM", "\tA", "\rB", "Château", "a=b", None])
+    assert neutralise_column(texts).tolist()[:-1] == ["'=1+1", "'+33", "'-x", "'@SUM", "'\tA", "'\rB", "Château", "a=b"]
+    assert pd.isna(neutralise_column(texts).iloc[-1])
