@@ -72,16 +72,17 @@ def run_command(args: argparse.Namespace) -> int:
     from .config import DEFAULT_CONFIG_PATH
     from .pipeline import run_pipeline
 
+    named_files = args.erp or args.liaison or args.web
+    if (args.sample or args.from_dir) and named_files:
+        option = "--sample" if args.sample else "--from-dir"
+        raise InputError(f"choisissez soit {option}, soit les trois fichiers --erp, --liaison et --web.")
+    config = args.config or (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
     if args.sample:
-        if args.erp or args.liaison or args.web:
-            raise InputError("choisissez soit --sample, soit les trois fichiers --erp, --liaison et --web.")
         from .sample import generate
 
         sample = generate()
         sources, config = (sample.erp, sample.liaison, sample.web), args.config or sample.config
     elif args.from_dir:
-        if args.erp or args.liaison or args.web:
-            raise InputError("choisissez soit --from-dir, soit les trois fichiers --erp, --liaison et --web.")
         from .reading import newest_exports
 
         found, skipped = newest_exports(args.from_dir)
@@ -89,13 +90,11 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"Fichier ignoré : {note}", file=sys.stderr)
         print("Exports retenus : " + ", ".join(f"{k.upper()} {found[k].name}" for k in ("erp", "liaison", "web")))
         sources = (found["erp"], found["liaison"], found["web"])
-        config = args.config or (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
     else:
         missing = [f"--{k}" for k in ("erp", "liaison", "web") if not getattr(args, k)]
         if missing:
             raise InputError(f"il manque {', '.join(missing)} (ou utilisez --sample pour l'exemple).")
         sources = (args.erp, args.liaison, args.web)
-        config = args.config or (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
     result = run_pipeline(*sources, config=config, period=args.period, threshold=args.threshold)
     print(render_report(result))
     out = Path(args.out)
