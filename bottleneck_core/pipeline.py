@@ -120,12 +120,11 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
     period = check_period(period)
     threshold = validate_threshold(config.threshold if threshold is None else threshold)
     names = names or {}
-    sources = read_sources({"erp": erp, "liaison": liaison, "web": web}, names)
     con = connect()
     try:
-        erp_step, liaison_step, (web_step, dedup_step) = side_by_side(
-            con, (clean_erp, sources["erp"].frame), (clean_liaison, sources["liaison"].frame),
-            (clean_web, sources["web"].frame))
+        prepared = read_and_clean(con, {"erp": erp, "liaison": liaison, "web": web}, names)
+        sources = {kind: table for kind, (table, _) in prepared.items()}
+        erp_step, liaison_step, (web_step, dedup_step) = (prepared[k][1] for k in ("erp", "liaison", "web"))
         refuse_shared_id_web(liaison_step.output, sources["liaison"].name)
         merge_step, unmatched_web = merge_sources(con, erp_step.output, liaison_step.output, dedup_step.output)
         revenue_step, revenue = revenue_by_product(con, merge_step.output)
@@ -140,22 +139,20 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
     return replace(partial, checks=tuple(ck.run_checks(partial)))
 
 
-def side_by_side(con, *calls):
-    """Independent steps run in parallel, each on a connection of its own to the run's database."""
-    def run(step, frame):
-        cursor = con.cursor()
+CLEANERS = {"erp": clean_erp, "liaison": clean_liaison, "web": clean_web}
+
+
+def read_and_clean(con, sources: dict[str, Source], names: dict[str, str]) -> dict[str, tuple]:
+    """Each export read, then cleaned as soon as it is read, side by side: the small ERP and LIAISON are
+    cleaned while the WEB export, the largest, is still parsing in its worker. When several exports are
+    unusable, the ERP's error is told first, then LIAISON's, then WEB's."""
+    def prepare(kind: str):
+        table = read_source(sources[kind], kind, names.get(kind))
+        cursor = con.cursor()  # a connection of its own for each thread, on the run's database
         try:
-            return step(cursor, frame)
+            return table, CLEANERS[kind](cursor, table.frame)
         finally:
             cursor.close()
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return [future.result() for future in [pool.submit(run, step, frame) for step, frame in calls]]
-
-
-def read_sources(sources: dict[str, Source], names: dict[str, str]) -> dict[str, SourceTable]:
-    """The three exports read side by side (workbooks parse in parallel workers, the WEB export, the
-    largest, first); when several are unusable, the ERP's error is told first, then LIAISON's, then WEB's."""
     with ThreadPoolExecutor(max_workers=len(sources)) as pool:
-        futures = {kind: pool.submit(read_source, sources[kind], kind, names.get(kind))
-                   for kind in sorted(sources, key=lambda k: k != "web")}
+        futures = {kind: pool.submit(prepare, kind) for kind in sorted(sources, key=lambda k: k != "web")}
         return {kind: futures[kind].result() for kind in sources}
