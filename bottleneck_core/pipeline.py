@@ -12,9 +12,9 @@ from .config import Config, ConfigSource, check_period, load_config
 from .engine import connect
 from .errors import InputError
 from .merging import merge_sources, refuse_shared_id_web
-from .premium import PriceStats, premium_counts, price_zscore, split_premium
+from .premium import PriceStats, premium_counts, split_premium
 from .reading import Source, SourceTable, read_source
-from .revenue import revenue_by_product
+from .revenue import revenue_step
 from .step import StepResult
 
 
@@ -126,16 +126,16 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
         sources = {kind: table for kind, (table, _) in prepared.items()}
         erp_step, liaison_step, (web_step, dedup_step) = (prepared[k][1] for k in ("erp", "liaison", "web"))
         refuse_shared_id_web(liaison_step.output, sources["liaison"].name)
-        merge_step, unmatched_web = merge_sources(con, erp_step.output, liaison_step.output, dedup_step.output)
-        revenue_step, revenue = revenue_by_product(con, merge_step.output)
-        products, stats = price_zscore(con, revenue_step.output)
+        fusion = merge_sources(con, erp_step.output, liaison_step.output, dedup_step.output)
     finally:
         con.close()
+    products = fusion.products
     premium_step = split_premium(products, threshold)
     partial = PipelineResult(
         period=period, config=config, threshold=threshold, sources=sources,
-        steps=(erp_step, liaison_step, web_step, dedup_step, merge_step, revenue_step, premium_step),
-        products=products, price_stats=stats, revenue_total=revenue, unmatched_web=unmatched_web, checks=())
+        steps=(erp_step, liaison_step, web_step, dedup_step, fusion.step, revenue_step(products), premium_step),
+        products=products, price_stats=fusion.price_stats, revenue_total=fusion.revenue_total,
+        unmatched_web=fusion.unmatched_web, checks=())
     return replace(partial, checks=tuple(ck.run_checks(partial)))
 
 

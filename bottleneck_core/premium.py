@@ -1,25 +1,11 @@
 """Premium wines: those whose price z-score (population standard deviation) exceeds the threshold."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import duckdb
-import numpy as np
 import pandas as pd
 
-from .engine import query
 from .step import StepResult
-
-# Price mean and population standard deviation over the merged products, and each price's z-score.
-PRICE_ZSCORE_SQL = """
-SELECT position, price_mean, price_std, (price - price_mean) / nullif(price_std, 0) AS price_zscore
-FROM (
-  SELECT position, price, avg(price) OVER () AS price_mean, stddev_pop(price) OVER () AS price_std
-  FROM products
-)
-ORDER BY position
-"""
 
 WHAT_IF_THRESHOLDS = (1.5, 2.0, 2.5, 3.0)
 ORDINARY = "vin ordinaire (z-score ≤ seuil ou non calculable)"
@@ -39,22 +25,6 @@ class PriceStats:
     def threshold_price(self, threshold: float) -> float | None:
         """The price a z-score threshold stands for: mean + z × standard deviation."""
         return self.mean + threshold * self.std if self.computable else None
-
-
-def price_zscore(con: duckdb.DuckDBPyConnection, products: pd.DataFrame) -> tuple[pd.DataFrame, PriceStats]:
-    """Each product's price z-score; none when prices do not vary (or only one is known)."""
-    prices = products[["price"]].assign(position=np.arange(len(products)))
-    scores = query(con, PRICE_ZSCORE_SQL, products=prices)
-    mean = scores["price_mean"].iloc[0] if len(scores) else None
-    std = scores["price_std"].iloc[0] if len(scores) else None
-    stats = PriceStats(_finite(mean), _finite(std))
-    return products.assign(price_zscore=scores["price_zscore"].to_numpy()), stats
-
-
-def _finite(value: object) -> float | None:
-    if value is None or pd.isna(value) or not math.isfinite(float(value)):
-        return None
-    return float(value)
 
 
 def is_premium(scored: pd.DataFrame, threshold: float) -> pd.Series:

@@ -4,31 +4,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from .engine import query
 from .step import StepResult
 
-# Revenue per product, largest first (a product with no price or no sales has none), and their sum.
-REVENUE_SQL = """
-SELECT position, revenue, sum(revenue) OVER () AS revenue_sum
-FROM (SELECT position, erp_row, price * total_sales AS revenue FROM merged)
-ORDER BY revenue DESC NULLS LAST, erp_row
-"""
-
-
-def revenue_by_product(con: duckdb.DuckDBPyConnection, merged: pd.DataFrame) -> tuple[StepResult, float]:
-    """Each merged product with its revenue (price × total_sales), largest first, and the total to the cent."""
-    numbers = merged[["price", "total_sales", "erp_row"]].assign(position=np.arange(len(merged)))
-    ranked = query(con, REVENUE_SQL, merged=numbers)
-    total = ranked["revenue_sum"].iloc[0] if len(ranked) else None
-    products = merged.take(ranked["position"].to_numpy()).reset_index(drop=True)
-    products["revenue"] = ranked["revenue"].to_numpy()
-    step = StepResult("revenue", "Chiffre d'affaires par produit", len(merged), products,
+def revenue_step(products: pd.DataFrame) -> StepResult:
+    """The revenue step: each merged product with its revenue (price × total_sales, computed by the fusion
+    query), largest first; a product with no price or no sales has none, and no row is removed."""
+    return StepResult("revenue", "Chiffre d'affaires par produit", len(products), products,
                       products.iloc[0:0].assign(motif=pd.Series(dtype="object")))
-    return step, round(float(total), 2) if total is not None and not pd.isna(total) else 0.0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from bottleneck_core.engine import connect
+from bottleneck_core.merging import merge_sources
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_DATA = Path(os.environ.get("BOTTLENECK_DATA", REPO.parent / "shared" / "data" / "bottleneck"))
@@ -32,6 +33,21 @@ def real_paths(real_data: Path) -> tuple[Path, Path, Path]:
 def real_result(real_paths):
     from bottleneck_core import run_pipeline
     return run_pipeline(*real_paths, config=REFERENCE_CONFIG, period="2026-10")
+
+
+@pytest.fixture
+def fuse(con):
+    """The fusion of products 0..n-1 at these prices, each linked to a WEB sku with these sales."""
+    def fused(prices, sales):
+        ids = [str(i) for i in range(len(prices))]
+        rows = range(2, len(prices) + 2)
+        erp = pd.DataFrame({"product_id": ids, "price": prices, "stock_quantity": 1.0, "stock_status": "instock",
+                            "onsale_web": 1.0, "source_row": rows})
+        liaison = pd.DataFrame({"product_id": ids, "id_web": [f"w{i}" for i in ids], "source_row": rows})
+        web = pd.DataFrame({"sku": [f"w{i}" for i in ids], "post_title": ids, "total_sales": sales,
+                            "post_type": "product", "source_row": rows})
+        return merge_sources(con, erp, liaison, web)
+    return fused
 
 
 @pytest.fixture

@@ -18,12 +18,15 @@ def _cleaned(con, erp, liaison, web):
 
 
 def test_merge_joins_keys_written_as_int_float_and_text(con, tiny_erp, tiny_liaison, tiny_web):
-    step, unmatched = merge_sources(con, *_cleaned(con, tiny_erp, tiny_liaison, tiny_web))
+    fusion = merge_sources(con, *_cleaned(con, tiny_erp, tiny_liaison, tiny_web))
+    step, unmatched = fusion.step, fusion.unmatched_web
     assert sorted(step.output["product_id"]) == ["1", "2", "3"]
     assert step.rows_in == step.rows_out + step.rows_removed == 5
     reasons = step.removed.set_index("product_id")["motif"].to_dict()
     assert reasons == {"4": NO_ID_WEB, "5": NOT_ON_WEB}
     assert unmatched["sku"].tolist() == ["999"]
+    assert unmatched["source_row"].dtype == "int64" and step.removed["erp_row"].dtype == "int64"
+    assert sorted(fusion.products["product_id"]) == ["1", "2", "3"]  # the scored products are the merged ones
 
 
 def test_a_shared_id_web_is_refused_with_the_keys_at_fault():

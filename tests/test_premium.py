@@ -5,18 +5,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bottleneck_core.premium import price_zscore, split_premium
+from bottleneck_core.premium import split_premium
 
 
-def _products(prices):
-    n = len(prices)
-    return pd.DataFrame({"product_id": [str(i) for i in range(n)], "price": prices, "revenue": [1.0] * n,
-                         "erp_row": range(n)})
-
-
-def test_zscore_uses_the_population_standard_deviation(con):
+def test_zscore_uses_the_population_standard_deviation(fuse):
     prices = [10.0, 20.0, 30.0, 40.0]
-    scored, stats = price_zscore(con, _products(prices))
+    fusion = fuse(prices, [1.0] * len(prices))
+    scored, stats = fusion.products, fusion.price_stats
     expected = (np.array(prices) - np.mean(prices)) / np.std(prices)  # numpy's default ddof=0
     assert np.allclose(sorted(scored["price_zscore"]), sorted(expected))
     assert stats.threshold_price(1.0) == pytest.approx(np.mean(prices) + np.std(prices))
@@ -30,8 +25,9 @@ def test_split_is_strictly_above_the_threshold():
 
 
 @pytest.mark.parametrize("prices", [[12.0, 12.0, 12.0], [12.0]])
-def test_constant_or_single_price_is_not_computable_and_makes_no_premium(con, prices):
-    scored, stats = price_zscore(con, _products(prices))
+def test_constant_or_single_price_is_not_computable_and_makes_no_premium(fuse, prices):
+    fusion = fuse(prices, [1.0] * len(prices))
+    scored, stats = fusion.products, fusion.price_stats
     assert not stats.computable and stats.threshold_price(2.0) is None
     assert scored["price_zscore"].isna().all()
     assert split_premium(scored, 2.0).rows_out == 0
