@@ -9,6 +9,7 @@ import pandas as pd
 from .cleaning import CONFLICTING_DUPLICATE, WEB_CONFLICT, conflicting_rows
 from .config import Config
 from .formatting import euros, integer, number
+from .reading import REPAIR_COLUMNS
 from .step import StepResult
 
 if TYPE_CHECKING:
@@ -118,11 +119,11 @@ def _result(check_id: str, ok: bool, expected: object, actual: object, message: 
             step: str | None = None) -> CheckResult:
     spec = CHECKS.get(check_id)
     offending = offending if offending is not None else pd.DataFrame()
+    sample = offending.head(SAMPLE_ROWS).reset_index(drop=True) if len(offending) else offending
     return CheckResult(
         id=check_id, title=title or spec.title, step=step or spec.step,
         severity=spec.severity if spec else ERROR, status=PASSED if ok else FAILED,
-        expected=expected, actual=actual, message=message,
-        offending=offending.head(SAMPLE_ROWS).reset_index(drop=True), offending_count=len(offending))
+        expected=expected, actual=actual, message=message, offending=sample, offending_count=len(offending))
 
 
 def _special(check_id: str, status: str, expected: object, actual: object, message: str) -> CheckResult:
@@ -202,8 +203,9 @@ def premium_split_complete(merged_rows: int, premium: StepResult) -> CheckResult
 
 def premium_above_threshold(premium: StepResult, threshold: float) -> CheckResult:
     """Every premium wine's z-score is above the threshold and no ordinary wine's is."""
-    wrong = pd.concat([premium.output.loc[~premium.output["price_zscore"].gt(threshold)],
-                       premium.removed.loc[premium.removed["price_zscore"].gt(threshold)]])
+    below = premium.output.loc[~premium.output["price_zscore"].gt(threshold)]
+    above = premium.removed.loc[premium.removed["price_zscore"].gt(threshold)]
+    wrong = pd.concat([below, above]) if len(below) or len(above) else below
     return count_check("premium_above_threshold", wrong, "vins mal classés par rapport au seuil")
 
 
@@ -224,7 +226,8 @@ def run_checks(result: "PipelineResult") -> list[CheckResult]:
     }
     found = [reference_check(check_id, figures[check_id], config) for check_id in figures]
 
-    repairs = pd.concat([t.repairs.assign(fichier=t.name) for t in result.sources.values()], ignore_index=True)
+    repaired = [t.repairs.assign(fichier=t.name) for t in result.sources.values() if len(t.repairs)]
+    repairs = pd.concat(repaired, ignore_index=True) if repaired else pd.DataFrame(columns=REPAIR_COLUMNS + ["fichier"])
     merged = step("merge").output
     products = result.products
     found += [
