@@ -6,6 +6,7 @@ import io
 import json
 import math
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ import pyarrow.compute as pc
 from .checks import SEVERITY_LABELS, STATUS_LABELS
 from .formatting import number
 from .reading import TEXT_DTYPE
+from .report import Column, ReportTables, write_report
 
 if TYPE_CHECKING:
     from .pipeline import PipelineResult
@@ -39,14 +41,17 @@ _RISKY_START = "[" + "".join(_ESCAPES.get(c, c) for c in FORMULA_PREFIXES) + "]"
 
 
 def build_exports(result: "PipelineResult", report: bool = True) -> dict[str, bytes]:
-    """Every deliverable of a run, file name to bytes."""
-    files = {REPORT: revenue_report(result)} if report else {}
-    return files | {
-        PREMIUM_CSV: wines_csv(result.premium),
-        ORDINARY_CSV: wines_csv(result.ordinary),
-        SUMMARY_JSON: to_json(result.summary),
-        CHECKS_JSON: to_json(checks_records(result)),
-    }
+    """Every deliverable of a run, file name to bytes. The xlsx report, the longest to write, is written by
+    a worker process while this one builds the CSV and JSON files."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_report_in_worker, report_tables(result)) if report else None
+        files = {
+            PREMIUM_CSV: wines_csv(result.premium),
+            ORDINARY_CSV: wines_csv(result.ordinary),
+            SUMMARY_JSON: to_json(result.summary),
+            CHECKS_JSON: to_json(checks_records(result)),
+        }
+        return ({REPORT: pending.result()} | files) if pending else files
 
 
 def neutralise_column(texts: pd.Series) -> pd.Series:
@@ -148,100 +153,65 @@ def summary_lines(result: "PipelineResult") -> list[tuple[str, object, str | Non
     return rows
 
 
-def revenue_report(result: "PipelineResult") -> bytes:
-    """rapport_ca.xlsx: revenue per product, key figures and every check; no data cell is a formula."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
-    header = book.add_format({"bold": True, "bg_color": "#F2E6EA", "border": 1})
-    formats = {"euro": book.add_format({"num_format": '#,##0.00 "€"'}),
-               "int": book.add_format({"num_format": "#,##0"}),
-               "dec": book.add_format({"num_format": "0.00"}),
-               "z": book.add_format({"num_format": "0.000"})}
-
-    products = result.products[list(REVENUE_COLUMNS)]
-    _write_table(book.add_worksheet("CA par produit"), products, REVENUE_COLUMNS, header,
-                 {c: formats["euro"] for c in EURO_COLUMNS} | {"total_sales": formats["int"]})
-
-    synthesis = book.add_worksheet("Synthèse")
-    synthesis.write_row(0, 0, ["Indicateur", "Valeur"], header)
-    for i, (label, value, kind) in enumerate(summary_lines(result), start=1):
-        synthesis.write_string(i, 0, label)
-        _write_cell(synthesis, i, 1, value, formats.get(kind or ""))
-    synthesis.set_column(0, 0, 40)
-    synthesis.set_column(1, 1, 28)
-    synthesis.freeze_panes(1, 0)
-
-    check_table = pd.DataFrame({
-        "id": [c.id for c in result.checks], "title": [c.title for c in result.checks],
-        "step": [c.step for c in result.checks],
-        "severity": [SEVERITY_LABELS[c.severity] for c in result.checks],
-        "status": [STATUS_LABELS[c.status] for c in result.checks],
-        "expected": [_json_value(c.expected) for c in result.checks],
-        "actual": [_json_value(c.actual) for c in result.checks],
-        "offending_count": [c.offending_count for c in result.checks],
-        "message": [c.message for c in result.checks],
-    })
-    check_headers = {"id": "Contrôle", "title": "Intitulé", "step": "Étape", "severity": "Gravité",
-                     "status": "Statut", "expected": "Attendu", "actual": "Obtenu",
-                     "offending_count": "Lignes en cause", "message": "Message"}
-    _write_table(book.add_worksheet("Contrôles"), check_table, check_headers, header, {})
-    book.close()
-    return buffer.getvalue()
-
-
-def _write_cell(sheet, row: int, col: int, value: object, fmt=None) -> None:
-    value = _json_value(value)
-    if value is None:
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "oui" if value else "non")
-    elif isinstance(value, (int, float)):
-        sheet.write_number(row, col, value, fmt)
-    else:
-        sheet.write_string(row, col, str(value))
-
-
-def _write_table(sheet, frame: pd.DataFrame, headers: dict[str, str], header_format, column_formats) -> None:
-    """A table with a bold frozen header, an autofilter and fitted widths; text always stays text."""
-    sheet.write_row(0, 0, [headers[c] for c in frame.columns], header_format)
-    for j, column in enumerate(frame.columns):
-        fmt = column_formats.get(column)
-        series = frame[column]
-        width = len(headers[column])
-        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-            values = series.astype("float64").to_numpy()
-            finite = np.isfinite(values)
-            write_number, write_blank = sheet.write_number, sheet.write_blank
-            for i, (value, ok) in enumerate(zip(values.tolist(), finite.tolist()), start=1):
-                if ok:
-                    write_number(i, j, value, fmt)
-                else:
-                    write_blank(i, j, None, fmt)
-            if finite.any():
-                width = max(width, len(number(float(np.abs(values[finite]).max()))) + 3)
-        elif pd.api.types.is_string_dtype(series.dtype):
-            write_string, write_blank = sheet.write_string, sheet.write_blank
-            for i, (value, missing) in enumerate(zip(series.tolist(), series.isna().tolist()), start=1):
-                if missing:
-                    write_blank(i, j, None, fmt)
-                else:
-                    write_string(i, j, value)
-            lengths = series.dropna().str.len()
-            if len(lengths):
-                width = max(width, int(lengths.max()))
+def report_tables(result: "PipelineResult") -> ReportTables:
+    """What rapport_ca.xlsx shows, as plain lists: revenue per product, the key figures and every check."""
+    products = result.products
+    product_columns = []
+    for column, header in REVENUE_COLUMNS.items():
+        values = products[column]
+        if column in ("product_id", "sku", "name"):
+            product_columns.append(text_column(header, [v if isinstance(v, str) else None for v in values.tolist()]))
         else:
-            for i, value in enumerate(series.tolist(), start=1):
-                _write_cell(sheet, i, j, value, fmt)
-            lengths = series.dropna().astype(str).str.len()
-            if len(lengths):
-                width = max(width, int(lengths.max()))
-        sheet.set_column(j, j, min(width + 2, 60))
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-    sheet.ignore_errors({"number_stored_as_text": f"A1:C{len(frame) + 1}"})
+            kind = "euro" if column in EURO_COLUMNS else "int"
+            product_columns.append(number_column(header, values.astype("float64").tolist(), kind))
+    checks = result.checks
+    check_columns = [
+        text_column("Contrôle", [c.id for c in checks]), text_column("Intitulé", [c.title for c in checks]),
+        text_column("Étape", [c.step for c in checks]),
+        text_column("Gravité", [SEVERITY_LABELS[c.severity] for c in checks]),
+        text_column("Statut", [STATUS_LABELS[c.status] for c in checks]),
+        any_column("Attendu", [_json_value(c.expected) for c in checks]),
+        any_column("Obtenu", [_json_value(c.actual) for c in checks]),
+        number_column("Lignes en cause", [float(c.offending_count) for c in checks]),
+        text_column("Message", [c.message for c in checks]),
+    ]
+    return ReportTables(product_columns, summary_lines(result), check_columns)
+
+
+def revenue_report(result: "PipelineResult") -> bytes:
+    """rapport_ca.xlsx, written in this process."""
+    return write_report(report_tables(result))
+
+
+def _report_in_worker(tables: ReportTables) -> bytes:
+    """rapport_ca.xlsx written by a warm worker (the second core), or here if none can."""
+    from . import isolation
+
+    if isolation.enabled():
+        try:
+            return isolation.run_isolated("write_report", tables)
+        except isolation.WorkerFailure:
+            pass
+    return write_report(tables)
+
+
+def text_column(header: str, texts: list) -> Column:
+    width = max([len(header)] + [len(t) for t in texts if t is not None])
+    return Column(header, texts, "text", None, width)
+
+
+def number_column(header: str, numbers: list, number_format: str | None = None) -> Column:
+    finite = [abs(v) for v in numbers if v is not None and math.isfinite(v)]
+    width = max(len(header), len(number(max(finite))) + 3 if finite else 0)
+    return Column(header, numbers, "number", number_format, width)
+
+
+def any_column(header: str, values: list) -> Column:
+    def shown(v: object) -> int:  # numbers are shown with French separators
+        numeric = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        return len(number(abs(v))) + 3 if numeric else len(str(v))
+    width = max([len(header)] + [shown(v) for v in values if v is not None])
+    return Column(header, values, "any", None, width)
 
 
 def merged_parquet(result: "PipelineResult") -> bytes:

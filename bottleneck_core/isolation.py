@@ -1,9 +1,10 @@
-"""Workbooks are parsed in warm child processes with memory, CPU and time limits.
+"""Workbooks are parsed, and the xlsx report written, in warm child processes with memory, CPU and time limits.
 
 python-calamine can abort its whole process (a Rust allocation failure is not an exception), and the app
 is one process shared by every user: a crash in a worker is one catchable error here, and the worker is
 replaced. Workers are plain `python -m bottleneck_core.sheet_worker` processes speaking length-prefixed
-pickles on their pipes, so nothing depends on how the parent was started (streamlit, CLI, tests).
+pickles on their pipes, so nothing depends on how the parent was started (streamlit, CLI, tests). Writing
+the report there is for speed, not safety: it runs on the second core while the parent builds the rest.
 """
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ _slots = threading.BoundedSemaphore(WORKERS)
 
 
 def run_isolated(function_name: str, *args, timeout: float = WALL_SECONDS):
-    """Run an allow-listed reader of bottleneck_core.sheet_worker in a warm worker; its errors come back as they are."""
+    """Run an allow-listed task of bottleneck_core.sheet_worker in a warm worker; its errors come back as they are."""
     with _slots:
         try:
             worker = _idle.get_nowait()

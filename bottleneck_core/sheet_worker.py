@@ -1,13 +1,16 @@
-"""The workbook reader's child process: reads requests on stdin, answers on stdout, until stdin closes."""
+"""The isolated worker's child process: reads requests on stdin, answers on stdout, until stdin closes.
+It parses workbooks (untrusted input, under the parent's limits) and writes the xlsx report (on the
+second core); neither needs pandas, so the worker starts fast."""
 from __future__ import annotations
 
 import pickle
 import struct
 import sys
 
+from .report import write_report
 from .sheets import read_sheet
 
-READERS = {"read_sheet": read_sheet}
+TASKS = {"read_sheet": read_sheet, "write_report": write_report}
 _HEADER = struct.Struct("!Q")
 
 
@@ -23,8 +26,8 @@ def serve(source=sys.stdin.buffer, sink=sys.stdout.buffer) -> None:
             return
         name, args = pickle.loads(_read_exact(source, _HEADER.unpack(header)[0]))
         try:
-            answer = ("ok", READERS[name](*args))
-        except Exception as exc:  # InputError and any reader failure travel back as they are
+            answer = ("ok", TASKS[name](*args))
+        except Exception as exc:  # InputError and any other failure travel back as they are
             answer = ("error", exc)
         payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         sink.write(_HEADER.pack(len(payload)) + payload)

@@ -7,8 +7,9 @@ import json
 import openpyxl
 import pandas as pd
 
-from bottleneck_core import run_pipeline
-from bottleneck_core.exports import neutralise_column
+from bottleneck_core import isolation, run_pipeline
+from bottleneck_core.exports import build_exports, neutralise_column, report_tables
+from bottleneck_core.report import write_report
 from bottleneck_core.sample import generate
 
 
@@ -73,3 +74,23 @@ def test_neutralise_prefixes_only_risky_text():
     texts = pd.Series(["=1+1", "+33", "-x", "@SUM", "\tA", "\rB", "Château", "a=b", None])
     assert neutralise_column(texts).tolist()[:-1] == ["'=1+1", "'+33", "'-x", "'@SUM", "'\tA", "'\rB", "Château", "a=b"]
     assert pd.isna(neutralise_column(texts).iloc[-1])
+
+
+def _cells(report: bytes) -> dict:
+    book = openpyxl.load_workbook(io.BytesIO(report))
+    return {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+
+
+def test_the_worker_writes_the_same_report_as_this_process(real_result, monkeypatch):
+    tables = report_tables(real_result)
+    in_worker = isolation.run_isolated("write_report", tables)
+    assert _cells(in_worker) == _cells(write_report(tables))
+    # build_exports hands the report to the worker, and writes it here if the worker cannot.
+    calls = []
+    monkeypatch.setattr(isolation, "run_isolated", lambda name, *args: calls.append(name) or in_worker)
+    assert build_exports(real_result)["rapport_ca.xlsx"] is in_worker and calls == ["write_report"]
+
+    def dead_worker(name, *args):
+        raise isolation.WorkerFailure("crash")
+    monkeypatch.setattr(isolation, "run_isolated", dead_worker)
+    assert _cells(build_exports(real_result)["rapport_ca.xlsx"]) == _cells(in_worker)
