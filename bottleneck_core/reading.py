@@ -343,6 +343,12 @@ def normalise_keys(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         text = pa.array(values.astype("int64").to_numpy()).cast(pa.string())
         return pd.Series(pd.array(text, dtype=TEXT_DTYPE), index=values.index), no_repair
     if pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="float64")
+        filled = ~np.isnan(numbers)
+        whole = np.where(filled, numbers, 0.0)
+        if (np.mod(whole, 1.0) == 0).all() and (np.abs(whole) < 2**53).all():  # 15298.0 is the key "15298"
+            text = pa.array(whole.astype("int64"), mask=~filled).cast(pa.string())
+            return pd.Series(pd.array(text, dtype=TEXT_DTYPE), index=values.index), no_repair
         keys = [normalise_key(v)[0] for v in values.tolist()]
         return pd.Series(keys, index=values.index, dtype=TEXT_DTYPE), no_repair
     if _is_text_dtype(values.dtype):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import InputError
-from .reading import CellTable, RawFile
+from .reading import TEXT_DTYPE, CellTable, RawFile
 from .sheets import ADVICE, read_sheet
 
 
@@ -23,5 +23,16 @@ def read_workbook(raw: RawFile, fmt: str) -> CellTable:
                 else "a épuisé la mémoire autorisée ou fait échouer le lecteur")
         raise InputError(f"la lecture de ce classeur {what} ; son contenu est anormal.", file=raw.name,
                          hint=ADVICE) from None
-    columns = {h: pd.Series(values, dtype="object") for h, values in sheet.columns.items()}
+    columns = {h: typed_column(values) for h, values in sheet.columns.items()}
     return CellTable(sheet.headers, columns, sheet.n_rows, first_row=sheet.first_row, sheet=sheet.sheet)
+
+
+def typed_column(values: list) -> pd.Series:
+    """A column's cells as floats when every filled cell is a float, as text when every one is text, else as
+    Python objects (then each cell is read by its own type): the typed columns are read without a loop."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {float}:
+        return pd.Series(values, dtype="float64")
+    if kinds == {str}:
+        return pd.Series(values, dtype=TEXT_DTYPE)
+    return pd.Series(values, dtype="object")

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from bottleneck_core.errors import InputError
-from bottleneck_core.reading import normalise_key, parse_number, read_source
+from bottleneck_core.reading import TEXT_DTYPE, normalise_key, normalise_keys, parse_number, read_source
 from bottleneck_core.schemas import fold_header, guess_kind
+from bottleneck_core.workbook import typed_column
 
 
 @pytest.mark.parametrize("value", [15298, 15298.0, " 15298 ", "15298", "15298.0", "1.5298E4"])
@@ -114,3 +115,16 @@ def test_rows_are_numbered_as_in_the_spreadsheet(real_paths):
     frame = read_source(real_paths[0], "erp").frame
     assert frame["source_row"].iloc[0] == 2
     assert frame["source_row"].iloc[-1] == 826
+
+
+def test_typed_columns_read_like_cell_by_cell():
+    # The worker's cells become typed columns when they can; the keys must not change with the path taken.
+    cells = [15298.0, None, 7818.0, 2.0**53 + 2, 1.5]
+    for column in (cells[:3], cells[:4], cells):
+        typed = typed_column(column)
+        assert typed.dtype == "float64"
+        keys, repaired = normalise_keys(typed)
+        expected = [normalise_key(v)[0] for v in column]
+        assert [None if pd.isna(k) else k for k in keys] == expected and not repaired.any()
+    assert typed_column(["a", None, " b"]).dtype == TEXT_DTYPE
+    assert typed_column([1.0, "1"]).dtype == object
