@@ -1,15 +1,16 @@
 """The fusion: ERP, LIAISON and WEB inner-joined on product_id and id_web = sku."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .engine import query
 from .errors import InputError
 from .premium import PriceStats
+from .revenue import revenue_order, revenue_total
 from .step import StepResult
 
 NOT_IN_LIAISON = "absent de la LIAISON"
@@ -17,34 +18,21 @@ NO_ID_WEB = "id_web manquant dans la LIAISON"
 NOT_ON_WEB = "id_web absent de l'export WEB"
 WEB_ONLY = "produit du site sans produit ERP"
 
-# The fusion in one query: every cleaned ERP product with its WEB match or the reason it has none, the WEB
-# rows no product reaches, and, over the matched products only, each one's revenue (price × total_sales),
-# their sum, and the price mean and population standard deviation behind the z-score. Matched products come
-# first, largest revenue first; then the rows left out, in ERP then WEB order.
+# The fusion: every cleaned ERP product with its WEB match or the reason it has none, and the WEB rows no
+# product reaches, with the columns the later steps need. No ORDER BY and no window here: at a million rows
+# they would carry every column through a sort; the order and the statistics are computed on arrays after.
 FUSION_SQL = """
-WITH joined AS (
-  SELECT e.product_id, w.sku, w.post_title AS name, e.price, w.total_sales, e.stock_quantity,
-         e.stock_status, e.onsale_web, w.post_type, e.source_row AS erp_row, w.source_row AS web_row,
-         l.id_web,
-         CASE
-           WHEN e.source_row IS NULL THEN $web_only
-           WHEN l.product_id IS NULL THEN $not_in_liaison
-           WHEN l.id_web IS NULL THEN $no_id_web
-           WHEN w.sku IS NULL THEN $not_on_web
-         END AS motif
-  FROM erp e
-  LEFT JOIN liaison l ON l.product_id = e.product_id
-  FULL JOIN web w ON w.sku = l.id_web AND e.product_id IS NOT NULL
-), scored AS (
-  SELECT *, price * total_sales AS revenue,
-         sum(price * total_sales) FILTER (WHERE motif IS NULL) OVER () AS revenue_sum,
-         avg(price) FILTER (WHERE motif IS NULL) OVER () AS price_mean,
-         stddev_pop(price) FILTER (WHERE motif IS NULL) OVER () AS price_std
-  FROM joined
-)
-SELECT *, CASE WHEN motif IS NULL THEN (price - price_mean) / nullif(price_std, 0) END AS price_zscore
-FROM scored
-ORDER BY motif IS NOT NULL, revenue DESC NULLS LAST, erp_row NULLS LAST, web_row
+SELECT e.product_id, w.sku, w.post_title AS name, e.price, w.total_sales, e.stock_quantity, e.stock_status,
+       e.onsale_web, w.post_type, e.source_row AS erp_row, w.source_row AS web_row, l.id_web,
+       CASE
+         WHEN e.source_row IS NULL THEN $web_only
+         WHEN l.product_id IS NULL THEN $not_in_liaison
+         WHEN l.id_web IS NULL THEN $no_id_web
+         WHEN w.sku IS NULL THEN $not_on_web
+       END AS motif
+FROM erp e
+LEFT JOIN liaison l ON l.product_id = e.product_id
+FULL JOIN web w ON w.sku = l.id_web AND e.product_id IS NOT NULL
 """
 
 MERGED_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "stock_quantity", "stock_status",
@@ -67,8 +55,8 @@ def refuse_shared_id_web(liaison: pd.DataFrame, file_name: str) -> None:
 
 @dataclass(frozen=True)
 class Fusion:
-    """What the fusion query gives: the merge step, the WEB rows left unmatched, and the merged products
-    scored (revenue and price z-score, largest revenue first) with their revenue total and price statistics."""
+    """What the fusion gives: the merge step, the WEB rows left unmatched, and the merged products scored
+    (revenue and price z-score, largest revenue first) with their revenue total and price statistics."""
 
     step: StepResult
     unmatched_web: pd.DataFrame
@@ -79,8 +67,8 @@ class Fusion:
 
 def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd.DataFrame,
                   web: pd.DataFrame) -> Fusion:
-    """The inner join of the three cleaned exports, the ERP products left out with their reason, the WEB
-    rows unmatched, and each merged product's revenue and price z-score."""
+    """The inner join of the three cleaned exports (largest revenue first), the ERP products left out with
+    their reason, the WEB rows unmatched, and each merged product's revenue and price z-score."""
     reasons = {"not_in_liaison": NOT_IN_LIAISON, "no_id_web": NO_ID_WEB, "not_on_web": NOT_ON_WEB,
                "web_only": WEB_ONLY}
     joined = query(con, FUSION_SQL, reasons,
@@ -88,33 +76,23 @@ def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd
                    liaison=liaison[["product_id", "id_web", "source_row"]],
                    web=web[["sku", "post_title", "total_sales", "post_type", "source_row"]])
     motif = joined["motif"]
-    matched = motif.isna().to_numpy()
-    products = joined.loc[matched, MERGED_COLUMNS + ["revenue", "price_zscore"]].reset_index(drop=True)
-    products[["erp_row", "web_row"]] = products[["erp_row", "web_row"]].astype("int64")
-    output = products.drop(columns=["revenue", "price_zscore"]).sort_values("erp_row", ignore_index=True)
-    left_out = joined.loc[~matched & (motif != WEB_ONLY).to_numpy()].sort_values("erp_row")
-    removed = left_out[["product_id", "id_web", "price", "stock_quantity", "stock_status", "onsale_web",
-                        "erp_row", "motif"]].reset_index(drop=True)
-    removed["erp_row"] = removed["erp_row"].astype("int64")
-    web_only = joined.loc[(motif == WEB_ONLY).to_numpy()].sort_values("web_row")
-    unmatched_web = web_only[["web_row", "sku", "total_sales", "name", "post_type"]].rename(
-        columns={"web_row": "source_row", "name": "post_title"}).reset_index(drop=True)
-    unmatched_web["source_row"] = unmatched_web["source_row"].astype("int64")
-    first = joined.iloc[0] if len(joined) else None
-    total = first["revenue_sum"] if first is not None else None
-    stats = PriceStats(_finite(first["price_mean"]) if first is not None else None,
-                       _finite(first["price_std"]) if first is not None else None)
+    matched = np.flatnonzero(motif.isna().to_numpy())
+    revenue, order = revenue_order(joined["price"].to_numpy("float64")[matched],
+                                   joined["total_sales"].to_numpy("float64")[matched],
+                                   joined["erp_row"].to_numpy("float64")[matched])
+    # One copy of the merged rows, largest revenue first; the merge step's output shares its data.
+    products = joined.take(matched[order])[MERGED_COLUMNS].reset_index(drop=True)
+    products = products.astype({"erp_row": "int64", "web_row": "int64"})
+    output = products.copy(deep=False)
+    stats = PriceStats.of(products["price"].to_numpy("float64"))
+    products["revenue"] = revenue[order]
+    products["price_zscore"] = stats.zscores(products["price"].to_numpy("float64"))
+    erp_side = (motif.notna() & (motif != WEB_ONLY)).to_numpy()
+    removed = joined.loc[erp_side, ["product_id", "id_web", "price", "stock_quantity", "stock_status",
+                                    "onsale_web", "erp_row", "motif"]].sort_values("erp_row", ignore_index=True)
+    removed = removed.astype({"erp_row": "int64"})
+    web_only = joined.loc[(motif == WEB_ONLY).to_numpy(), ["web_row", "sku", "total_sales", "name", "post_type"]]
+    unmatched_web = web_only.sort_values("web_row", ignore_index=True).rename(
+        columns={"web_row": "source_row", "name": "post_title"}).astype({"source_row": "int64"})
     step = StepResult("merge", "Fusion ERP – LIAISON – WEB", len(erp), output, removed)
-    return Fusion(step, unmatched_web, products, _cents(total), stats)
-
-
-def _finite(value: object) -> float | None:
-    if value is None or pd.isna(value) or not math.isfinite(float(value)):
-        return None
-    return float(value)
-
-
-def _cents(total: object) -> float:
-    """The revenue total to the cent; none when no product has a revenue."""
-    value = _finite(total)
-    return round(value, 2) if value is not None else 0.0
+    return Fusion(step, unmatched_web, products, revenue_total(revenue), stats)

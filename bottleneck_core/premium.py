@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .step import StepResult
@@ -21,6 +22,20 @@ class PriceStats:
     @property
     def computable(self) -> bool:
         return self.std is not None and self.std > 0
+
+    @classmethod
+    def of(cls, prices: np.ndarray) -> "PriceStats":
+        """The statistics of the known prices; none when no price is known."""
+        known = prices[~np.isnan(prices)]
+        if not len(known):
+            return cls(None, None)
+        return cls(float(known.mean()), float(known.std(ddof=0)))
+
+    def zscores(self, prices: np.ndarray) -> np.ndarray:
+        """Each price's z-score; none when the prices do not vary (or only one is known)."""
+        if not self.computable:
+            return np.full(len(prices), np.nan)
+        return (prices - self.mean) / self.std
 
     def threshold_price(self, threshold: float) -> float | None:
         """The price a z-score threshold stands for: mean + z × standard deviation."""

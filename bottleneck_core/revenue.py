@@ -9,9 +9,23 @@ import pandas as pd
 
 from .step import StepResult
 
+
+def revenue_order(price: np.ndarray, total_sales: np.ndarray, erp_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each product's revenue, price × total_sales (none without a price or sales), and the order that puts
+    the largest first, ties in ERP row order, products without revenue last."""
+    revenue = price * total_sales
+    return revenue, np.lexsort((erp_row, np.where(np.isnan(revenue), np.inf, -revenue)))
+
+
+def revenue_total(revenue: np.ndarray) -> float:
+    """The products' revenues summed, to the cent; those without revenue count for nothing."""
+    total = float(np.nansum(revenue))
+    return round(total, 2) if math.isfinite(total) else 0.0
+
+
 def revenue_step(products: pd.DataFrame) -> StepResult:
-    """The revenue step: each merged product with its revenue (price × total_sales, computed by the fusion
-    query), largest first; a product with no price or no sales has none, and no row is removed."""
+    """The revenue step: each merged product with its revenue (price × total_sales), largest first; a product
+    with no price or no sales has none, and no row is removed."""
     return StepResult("revenue", "Chiffre d'affaires par produit", len(products), products,
                       products.iloc[0:0].assign(motif=pd.Series(dtype="object")))
 
