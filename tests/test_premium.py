@@ -45,3 +45,9 @@ def test_with_threshold_resplits_without_rereading(real_result):
     assert real_result.summary["premium_count"] == 30
     status = {c.id: c.status for c in looser.checks}
     assert status["premium_count"] == "failed" and status["premium_above_threshold"] == "passed"
+
+
+def test_no_known_price_gives_no_statistics(fuse):
+    fusion = fuse([None, None], [1.0, 2.0])
+    assert fusion.price_stats.mean is None and not fusion.price_stats.computable
+    assert fusion.products["price_zscore"].isna().all() and fusion.revenue_total == 0.0

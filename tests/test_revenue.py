@@ -22,3 +22,10 @@ def test_missing_sales_give_no_revenue_and_are_not_counted(fuse):
     assert fusion.products["revenue"].isna().sum() == 1
     assert fusion.revenue_total == 10.0
 
+
+
+def test_equal_revenues_keep_erp_order_and_unknown_revenues_come_last(fuse):
+    fusion = fuse([5.0, None, 2.0, 10.0], [2.0, 3.0, 5.0, 1.0])
+    assert fusion.products["product_id"].tolist() == ["0", "2", "3", "1"]
+    assert fusion.revenue_total == 30.0
+    assert fusion.step.rows_out == 4 and fusion.step.output["price"].isna().sum() == 1
