@@ -184,12 +184,13 @@ def revenue_report(result: "PipelineResult") -> bytes:
 
 
 def _report_in_worker(tables: ReportTables) -> bytes:
-    """rapport_ca.xlsx written by a warm worker (the second core), or here if none can."""
+    """rapport_ca.xlsx written by a warm worker (the second core), or here if none is free or it fails: the
+    report never waits behind another user's workbook."""
     from . import isolation
 
     if isolation.enabled():
         try:
-            return isolation.run_isolated("write_report", tables)
+            return isolation.run_isolated("write_report", tables, wait=False)
         except isolation.WorkerFailure:
             pass
     return write_report(tables)

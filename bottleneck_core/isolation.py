@@ -42,7 +42,9 @@ def _limit_child() -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    # The soft limit is each task's CPU budget: the worker moves it forward before every task (a warm worker
+    # would otherwise run out after its first minute of work in all); no parsed file can move it.
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, resource.RLIM_INFINITY))
 
 
 class Worker:
@@ -97,9 +99,12 @@ _idle: "queue.LifoQueue[Worker]" = queue.LifoQueue()
 _slots = threading.BoundedSemaphore(WORKERS)
 
 
-def run_isolated(function_name: str, *args, timeout: float = WALL_SECONDS):
-    """Run an allow-listed task of bottleneck_core.sheet_worker in a warm worker; its errors come back as they are."""
-    with _slots:
+def run_isolated(function_name: str, *args, timeout: float = WALL_SECONDS, wait: bool = True):
+    """Run an allow-listed task of bottleneck_core.sheet_worker in a warm worker; its errors come back as they
+    are. With wait=False, WorkerFailure("busy") comes back at once when every worker is taken."""
+    if not _slots.acquire(blocking=wait):
+        raise WorkerFailure("busy")
+    try:
         try:
             worker = _idle.get_nowait()
         except queue.Empty:
@@ -114,3 +119,14 @@ def run_isolated(function_name: str, *args, timeout: float = WALL_SECONDS):
             raise
         _idle.put(worker)
         return value
+    finally:
+        _slots.release()
+
+
+def stop_idle_workers() -> None:
+    """Stop the workers waiting for work (new ones start on demand)."""
+    while True:
+        try:
+            _idle.get_nowait().stop()
+        except queue.Empty:
+            return

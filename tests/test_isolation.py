@@ -1,6 +1,9 @@
 """Workbooks parse in limited child processes: a reader that aborts or hangs costs one error, not the app."""
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 
 from bottleneck_core import isolation, workbook
@@ -44,3 +47,32 @@ def test_reader_errors_come_back_as_they_are_and_the_worker_stays():
     with pytest.raises(InputError, match="protégé par un mot de passe"):
         isolation.run_isolated("read_sheet", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"),
                                "secret.xlsx", "ole")
+
+
+@pytest.fixture
+def one_second_workers(monkeypatch):
+    """Workers started with a CPU budget of one second per task."""
+    isolation.stop_idle_workers()
+    monkeypatch.setattr(isolation, "CPU_SECONDS", 1)
+    yield
+    isolation.stop_idle_workers()  # the next tests get workers with the usual budget
+
+
+def test_the_cpu_budget_is_per_task_not_per_worker_life(real_paths, one_second_workers):
+    # A warm worker lives for days: tasks that together use more CPU than one task's budget all succeed.
+    data = real_paths[2].read_bytes()
+    for _ in range(60):
+        assert isolation.run_isolated("read_sheet", data, "web.xlsx", "xlsx").n_rows == 1513
+    worker = isolation._idle.get_nowait()
+    fields = open(f"/proc/{worker.process.pid}/stat").read().rsplit(")", 1)[1].split()
+    isolation._idle.put(worker)
+    used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    assert used > 1.0  # more than one budget's worth, in one worker
+
+
+def test_the_report_does_not_wait_for_a_busy_worker(monkeypatch):
+    monkeypatch.setattr(isolation, "_slots", threading.BoundedSemaphore(1))
+    isolation._slots.acquire()  # every worker taken, as by other users' workbooks
+    with pytest.raises(isolation.WorkerFailure) as failure:
+        isolation.run_isolated("write_report", None, wait=False)
+    assert failure.value.reason == "busy"
