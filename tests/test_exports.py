@@ -87,10 +87,10 @@ def test_the_worker_writes_the_same_report_as_this_process(real_result, monkeypa
     assert _cells(in_worker) == _cells(write_report(tables))
     # build_exports hands the report to the worker, and writes it here if the worker cannot.
     calls = []
-    monkeypatch.setattr(isolation, "run_isolated", lambda name, *args: calls.append(name) or in_worker)
+    monkeypatch.setattr(isolation, "run_isolated", lambda name, *args, **options: calls.append(name) or in_worker)
     assert build_exports(real_result)["rapport_ca.xlsx"] is in_worker and calls == ["write_report"]
 
-    def dead_worker(name, *args):
+    def dead_worker(name, *args, **options):
         raise isolation.WorkerFailure("crash")
     monkeypatch.setattr(isolation, "run_isolated", dead_worker)
     assert _cells(build_exports(real_result)["rapport_ca.xlsx"]) == _cells(in_worker)
