@@ -125,7 +125,6 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
         prepared = read_and_clean(con, {"erp": erp, "liaison": liaison, "web": web}, names)
         sources = {kind: table for kind, (table, _) in prepared.items()}
         erp_step, liaison_step, (web_step, dedup_step) = (prepared[k][1] for k in ("erp", "liaison", "web"))
-        refuse_shared_id_web(liaison_step.output, sources["liaison"].name)
         fusion = merge_sources(con, erp_step.output, liaison_step.output, dedup_step.output)
     finally:
         con.close()
@@ -144,15 +143,19 @@ CLEANERS = {"erp": clean_erp, "liaison": clean_liaison, "web": clean_web}
 
 def read_and_clean(con, sources: dict[str, Source], names: dict[str, str]) -> dict[str, tuple]:
     """Each export read, then cleaned as soon as it is read, side by side: the small ERP and LIAISON are
-    cleaned while the WEB export, the largest, is still parsing in its worker. When several exports are
-    unusable, the ERP's error is told first, then LIAISON's, then WEB's."""
+    cleaned (and a LIAISON linking two products to one id_web refused) while the WEB export, the largest,
+    is still parsing in its worker. When several exports are unusable, the ERP's error is told first, then
+    LIAISON's, then WEB's."""
     def prepare(kind: str):
         table = read_source(sources[kind], kind, names.get(kind))
         cursor = con.cursor()  # a connection of its own for each thread, on the run's database
         try:
-            return table, CLEANERS[kind](cursor, table.frame)
+            cleaned = CLEANERS[kind](cursor, table.frame)
         finally:
             cursor.close()
+        if kind == "liaison":
+            refuse_shared_id_web(cleaned.output, table.name)
+        return table, cleaned
     with ThreadPoolExecutor(max_workers=len(sources)) as pool:
         futures = {kind: pool.submit(prepare, kind) for kind in sorted(sources, key=lambda k: k != "web")}
         return {kind: futures[kind].result() for kind in sources}
