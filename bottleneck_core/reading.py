@@ -6,7 +6,7 @@ import hashlib
 import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Union
 
@@ -17,7 +17,7 @@ import pyarrow as pa
 from .errors import InputError, describe_rows
 from .schemas import CONTRACTS, KEY, NUMBER, fold_header, guess_kind
 
-Source = Union[str, os.PathLike, bytes, bytearray, IO[bytes], pd.DataFrame]
+Source = Union[str, os.PathLike, bytes, bytearray, IO[bytes], pd.DataFrame, "SourceTable"]
 
 MAX_FILE_BYTES = int(os.environ.get("BOTTLENECK_MAX_FILE_MB", "50")) * 2**20
 FIRST_DATA_ROW = 2  # spreadsheet row number of the first data row, under the header
@@ -216,8 +216,14 @@ def _read_csv(raw: RawFile) -> CellTable:
 
 
 def read_source(source: Source, kind: str, name: str | None = None) -> SourceTable:
-    """An export read and checked against its contract: canonical columns, normalised keys, numbers."""
+    """An export read and checked against its contract: canonical columns, normalised keys, numbers. An
+    export already read (a SourceTable, from `identify`) is taken as it is."""
     contract = CONTRACTS[kind]
+    if isinstance(source, SourceTable):
+        if source.kind != kind:
+            raise InputError(f"ce fichier est l'export {source.label}, pas l'export {contract.label}.",
+                             file=source.name, hint=f"Déposez-le à la place {source.label}.")
+        return source if not name else replace(source, name=name)
     if isinstance(source, pd.DataFrame):
         raw = RawFile(name or f"{contract.label} (tableau)", b"")
         cells = _frame_cells(source)
@@ -226,6 +232,10 @@ def read_source(source: Source, kind: str, name: str | None = None) -> SourceTab
         if name:
             raw = RawFile(name, raw.data)
         cells = read_cells(raw)
+    return _source_table(raw, cells, kind)
+
+
+def _source_table(raw: RawFile, cells: CellTable, kind: str) -> SourceTable:
     frame, repairs, unknown = conform(cells, kind, raw.name)
     return SourceTable(kind=kind, name=raw.name, frame=frame, repairs=repairs,
                        unknown_columns=tuple(unknown), size=raw.size,
@@ -445,13 +455,15 @@ def clean_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 @dataclass(frozen=True)
 class SourceGuess:
-    """What an uploaded file looks like: the export its columns match, its rows and columns."""
+    """What an uploaded file looks like: the export its columns match, its rows and columns, and the export
+    as read (so that the analysis does not read the file again), unless its values break the contract."""
 
     name: str
     kind: str | None
     rows: int
     columns: int
     sheet: str | None = None
+    table: SourceTable | None = field(default=None, repr=False, compare=False)
 
 
 def identify(source: Source, name: str | None = None) -> SourceGuess:
@@ -467,7 +479,11 @@ def identify(source: Source, name: str | None = None) -> SourceGuess:
                          file=raw.name,
                          hint="L'ERP doit contenir product_id, price et stock_quantity ; la LIAISON product_id et "
                               "id_web ; le WEB sku, total_sales et post_title.")
-    return SourceGuess(raw.name, kind, cells.n_rows, len(cells.headers), cells.sheet)
+    try:
+        table = _source_table(raw, cells, kind)
+    except InputError:
+        table = None  # the analysis reads it again and tells what is wrong, where it tells every error
+    return SourceGuess(raw.name, kind, cells.n_rows, len(cells.headers), cells.sheet, table)
 
 
 EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")

@@ -34,10 +34,22 @@ def show_error(message: object) -> None:
 START_PAGE = "pages/donnees.py"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=12)
 def identify_upload(name: str, data: bytes) -> SourceGuess:
-    """Which export an uploaded file is (cached on its content)."""
+    """Which export an uploaded file is, and the export as read, cached on its content and shared, not
+    copied: the analysis starts from it instead of reading the file again (nothing here modifies it)."""
     return identify(data, name)
+
+
+def read_once(kind: str, upload: tuple[str, bytes]):
+    """The export as read when the file was identified, if it went to the slot it was recognised for;
+    otherwise its bytes, read under that slot's contract by the analysis."""
+    name, data = upload
+    try:
+        table = identify_upload(name, data).table
+    except InputError:
+        table = None
+    return table if table is not None and table.kind == kind else data
 
 
 @st.cache_data(show_spinner="Analyse en cours…", max_entries=16)
@@ -49,7 +61,8 @@ def analyse(erp: tuple[str, bytes], liaison: tuple[str, bytes], web: tuple[str, 
 
     loaded = load_config(config_source, config[0] if config else None)
     names = {"erp": erp[0], "liaison": liaison[0], "web": web[0]}
-    return run_pipeline(erp[1], liaison[1], web[1], loaded, period=period, names=names)
+    return run_pipeline(read_once("erp", erp), read_once("liaison", liaison), read_once("web", web), loaded,
+                        period=period, names=names)
 
 
 @st.cache_data(show_spinner="Préparation des données d'exemple…", max_entries=4)

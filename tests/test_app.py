@@ -228,3 +228,19 @@ def test_an_uploaded_config_can_be_dropped_for_the_default(real_app, tmp_path):
     next(b for b in real_app.button if "Revenir" in b.label).click().run()
     assert not real_app.exception
     assert real_app.session_state["result"].threshold == 2.0
+
+
+def test_each_upload_is_read_once(real_paths, monkeypatch):
+    # Identifying a file reads it; the analysis starts from that reading instead of parsing the file again.
+    import streamlit as st
+
+    from bottleneck_core import reading
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    seen = []
+    read = reading.read_cells
+    monkeypatch.setattr(reading, "read_cells", lambda raw: seen.append(raw.name) or read(raw))
+    app = upload(new_app(), *real_paths)
+    assert "Tous les contrôles bloquants sont réussis (7 / 7" in app.success[0].value
+    assert sorted(seen) == ["erp.xlsx", "liaison.xlsx", "web.xlsx"]

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from bottleneck_core.errors import InputError
-from bottleneck_core.reading import TEXT_DTYPE, normalise_key, normalise_keys, parse_number, read_source
+from bottleneck_core.reading import (TEXT_DTYPE, identify, normalise_key, normalise_keys, parse_number,
+                                      read_source)
 from bottleneck_core.schemas import fold_header, guess_kind
 from bottleneck_core.workbook import typed_column
 
@@ -128,3 +129,21 @@ def test_typed_columns_read_like_cell_by_cell():
         assert [None if pd.isna(k) else k for k in keys] == expected and not repaired.any()
     assert typed_column(["a", None, " b"]).dtype == TEXT_DTYPE
     assert typed_column([1.0, "1"]).dtype == object
+
+
+def test_an_identified_export_is_analysed_without_being_read_again(real_paths):
+    guesses = [identify(p.read_bytes(), p.name) for p in real_paths]
+    assert [g.kind for g in guesses] == ["erp", "liaison", "web"] and all(g.table is not None for g in guesses)
+    assert read_source(guesses[0].table, "erp") is guesses[0].table
+    with pytest.raises(InputError, match="export WEB, pas l'export ERP"):
+        read_source(guesses[2].table, "erp")
+
+
+def test_a_file_recognised_but_with_broken_values_is_told_by_the_analysis():
+    data = pd.DataFrame({"product_id": [1, 2], "price": ["12,5", "douze"], "stock_quantity": [1, 2]})
+    buffer = io.BytesIO()
+    data.to_csv(buffer, index=False, sep=";")
+    guess = identify(buffer.getvalue(), "erp.csv")
+    assert guess.kind == "erp" and guess.table is None
+    with pytest.raises(InputError, match="douze"):
+        read_source(buffer.getvalue(), "erp", "erp.csv")
