@@ -81,6 +81,7 @@ def app_timings(runs: int) -> dict:
     uploads, slides = [], []
     for _ in range(runs):
         st.cache_data.clear()  # every upload is a first upload: identified and analysed anew
+        st.cache_resource.clear()
         app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
         app.run()
         start = time.perf_counter()
