@@ -91,7 +91,7 @@ def app_timings(runs: int) -> dict:
         app.switch_page("pages/premium.py").run()
         for value in (1.5, 2.5, 2.0):
             start = time.perf_counter()
-            app.slider(key="threshold_slider").set_value(value).run()
+            app.select_slider(key="threshold_slider").set_value(value).run()
             slides.append(time.perf_counter() - start)
     return {"upload_to_checks": spread(uploads), "slider_move": spread(slides)}
 

@@ -15,11 +15,14 @@ def keep_threshold() -> None:
     st.session_state.threshold = st.session_state.threshold_slider
 
 
-st.slider("Seuil de z-score du prix", min_value=0.5, max_value=4.0, step=0.1,
-          value=float(st.session_state.get("threshold", base.threshold)), key="threshold_slider",
-          on_change=keep_threshold,
-          help=f"Un vin est premium si le z-score de son prix dépasse strictement ce seuil "
-               f"(configuration : {number(base.threshold)}).")
+# A select slider, so that the values read the French way (2,00 and not 2.00); the configured threshold
+# is always one of its stops.
+chosen = float(st.session_state.get("threshold", base.threshold))
+stops = sorted({round(0.5 + 0.1 * i, 1) for i in range(36)} | {float(base.threshold), chosen})
+st.select_slider("Seuil de z-score du prix", options=stops, value=chosen, format_func=number,
+                 key="threshold_slider", on_change=keep_threshold,
+                 help=f"Un vin est premium si le z-score de son prix dépasse strictement ce seuil "
+                      f"(configuration : {number(base.threshold)}).")
 result = require_result()
 stats = result.price_stats
 

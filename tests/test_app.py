@@ -85,7 +85,9 @@ def test_premium_slider_changes_the_count_without_rereading(real_app, monkeypatc
     import bottleneck_core.reading as reading
 
     monkeypatch.setattr(reading, "read_cells", lambda *a, **k: pytest.fail("a slider move re-read a file"))
-    real_app.slider(key="threshold_slider").set_value(1.5).run()
+    slider = real_app.select_slider(key="threshold_slider")
+    assert slider.value == 2.0 and {"0,50", "1,50", "2,00", "4,00"} <= set(slider.options)  # read the French way
+    slider.set_value(1.5).run()
     assert not real_app.exception
     assert "**49 vins premium** sur 714" in texts(real_app)
     real_app.switch_page("pages/telechargements.py").run()
