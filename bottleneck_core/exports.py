@@ -175,7 +175,8 @@ def report_tables(result: "PipelineResult") -> ReportTables:
         number_column("Lignes en cause", [float(c.offending_count) for c in checks]),
         text_column("Message", [c.message for c in checks]),
     ]
-    return ReportTables(product_columns, summary_lines(result), check_columns)
+    synthesis = [(label, _json_value(value), kind) for label, value, kind in summary_lines(result)]
+    return ReportTables(product_columns, synthesis, check_columns)
 
 
 def revenue_report(result: "PipelineResult") -> bytes:

@@ -1,4 +1,5 @@
-"""The fusion: ERP, LIAISON and WEB inner-joined on product_id and id_web = sku."""
+"""The fusion: ERP, LIAISON and WEB inner-joined on product_id and id_web = sku (in DuckDB), the merged
+products carrying their revenue and price z-score."""
 from __future__ import annotations
 
 from dataclasses import dataclass
