@@ -29,6 +29,7 @@ ORDINARY_CSV = "vins_ordinaires.csv"
 SUMMARY_JSON = "summary.json"
 CHECKS_JSON = "checks.json"
 MERGED_PARQUET = "produits_fusionnes.parquet"
+WORKER_REPORT_ROWS = 50_000  # about two seconds of writing: well within a worker's limits
 
 REVENUE_COLUMNS = {"product_id": "Identifiant produit", "sku": "SKU", "name": "Vin", "price": "Prix (€)",
                    "total_sales": "Ventes (unités)", "revenue": "Chiffre d'affaires (€)"}
@@ -186,10 +187,12 @@ def revenue_report(result: "PipelineResult") -> bytes:
 
 def _report_in_worker(tables: ReportTables) -> bytes:
     """rapport_ca.xlsx written by a warm worker (the second core), or here if none is free or it fails: the
-    report never waits behind another user's workbook."""
+    report never waits behind another user's workbook. A report too large for a worker's time and CPU
+    limits (meant for parsing untrusted files) is written here directly."""
     from . import isolation
 
-    if isolation.enabled():
+    rows = max((len(c.values) for c in tables.products), default=0)
+    if isolation.enabled() and rows <= WORKER_REPORT_ROWS:
         try:
             return isolation.run_isolated("write_report", tables, wait=False)
         except isolation.WorkerFailure:

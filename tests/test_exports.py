@@ -6,6 +6,7 @@ import json
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from bottleneck_core import isolation, run_pipeline
 from bottleneck_core.exports import build_exports, neutralise_column, report_tables
@@ -94,3 +95,15 @@ def test_the_worker_writes_the_same_report_as_this_process(real_result, monkeypa
         raise isolation.WorkerFailure("crash")
     monkeypatch.setattr(isolation, "run_isolated", dead_worker)
     assert _cells(build_exports(real_result)["rapport_ca.xlsx"]) == _cells(in_worker)
+
+
+def test_a_large_report_is_written_here_not_in_a_worker(monkeypatch):
+    # A worker's time and CPU limits are sized for parsing one upload, not for a report of many rows.
+    from bottleneck_core import exports
+    from bottleneck_core.report import Column, ReportTables
+
+    monkeypatch.setattr(exports, "WORKER_REPORT_ROWS", 2)
+    monkeypatch.setattr(isolation, "run_isolated", lambda *a, **k: pytest.fail("a large report went to a worker"))
+    tables = ReportTables([Column("Prix", [1.0, 2.0, 3.0], "number")], [("CA", 6.0, "euro")],
+                          [Column("Contrôle", ["erp_rows"], "text")])
+    assert _cells(exports._report_in_worker(tables))["CA par produit"] == [("Prix",), (1,), (2,), (3,)]
