@@ -199,7 +199,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def render_report(result) -> str:
     """The run as text: sources, every step with rows in and out, every check, and the headline figures."""
     from .checks import SEVERITY_LABELS
-    from .formatting import euros, integer, number
+    from .formatting import euros, integer, number, plural
 
     def shown(value: object) -> str:
         if value is None:
@@ -220,7 +220,8 @@ def render_report(result) -> str:
     failed = [c for c in result.checks if c.blocking_failure]
     warnings = [c for c in result.checks if c.severity == "warning" and c.status == "failed"]
     verdict = ("Tous les contrôles bloquants sont réussis." if not failed else
-               f"{len(failed)} contrôle(s) bloquant(s) en échec : {', '.join(c.id for c in failed)}.")
+               f"{plural(len(failed), 'contrôle bloquant', 'contrôles bloquants')} en échec : "
+               f"{', '.join(c.id for c in failed)}.")
     notes = "\n".join(f"  - {c.message}" for c in failed + warnings)
     price = result.threshold_price
     figures = (f"Période {result.period} — chiffre d'affaires total : {euros(result.revenue_total)} ; "
@@ -228,7 +229,7 @@ def render_report(result) -> str:
                f"{', prix > ' + euros(price) if price is not None else ''}) : "
                f"{integer(result.summary['premium_count'])} ; ordinaires : {integer(result.summary['ordinary_count'])}.")
     return "\n\n".join(["SOURCES\n" + sources, "ÉTAPES\n" + steps, "CONTRÔLES\n" + checks,
-                        f"{verdict} {len(warnings)} avertissement(s).\n{notes}".rstrip(), figures])
+                        f"{verdict} {plural(len(warnings), 'avertissement')}.\n{notes}".rstrip(), figures])
 
 
 if __name__ == "__main__":  # pragma: no cover

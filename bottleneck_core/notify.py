@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .formatting import euros, integer, month_label
+from .formatting import euros, integer, month_label, plural
 
 if TYPE_CHECKING:
     from .pipeline import PipelineResult
@@ -31,7 +31,8 @@ def summary_text(result: "PipelineResult") -> str:
     """The run in one short French message."""
     failed = [c for c in result.checks if c.blocking_failure]
     verdict = ("tous les contrôles bloquants sont réussis" if not failed else
-               f"{len(failed)} contrôle(s) bloquant(s) en échec : {', '.join(c.id for c in failed)}")
+               f"{plural(len(failed), 'contrôle bloquant', 'contrôles bloquants')} en échec : "
+               f"{', '.join(c.id for c in failed)}")
     return (f"BottleNeck – analyse de {month_label(result.period)} : chiffre d'affaires "
             f"{euros(result.revenue_total)}, {integer(result.summary['premium_count'])} vins premium ; {verdict}.")
 

@@ -9,7 +9,7 @@ from bottleneck_core import InputError, __version__
 from bottleneck_core.checks import ERROR, FAILED, NOT_COMPUTABLE, PASSED, SKIPPED, CheckResult
 from bottleneck_core.config import DEFAULT_CONFIG_PATH
 from bottleneck_core.exports import archive, merged_parquet, with_period
-from bottleneck_core.formatting import euros, integer, number
+from bottleneck_core.formatting import euros, integer, number, plural
 from bottleneck_core.pipeline import PipelineResult, run_pipeline
 from bottleneck_core.reading import SourceGuess, identify
 from bottleneck_core.schemas import CONTRACTS
@@ -176,9 +176,11 @@ def status_banner(result: PipelineResult) -> None:
     refs = (f"{passed_refs} / {len(result.config.expectations)} contrôles de référence réussis"
             if result.config.expectations else "aucun chiffre de référence dans la configuration")
     if not failed:
-        notes = (f" {len(warnings)} avertissement(s) : {', '.join(c.title for c in warnings)}." if warnings
+        rules = ", ".join(f"« {c.title} »" for c in warnings)
+        notes = (f" {plural(len(warnings), 'avertissement')}, règles non respectées : {rules}." if warnings
                  else " Aucun avertissement.")
         st.success(f"Tous les contrôles bloquants sont réussis ({refs}).{notes}", icon=":material/verified:")
     else:
         names = ", ".join(f"{c.title} ({c.id})" for c in failed)
-        st.error(f"{len(failed)} contrôle(s) bloquant(s) en échec : {names}.", icon=":material/error:")
+        count = plural(len(failed), "contrôle bloquant", "contrôles bloquants")
+        st.error(f"{count} en échec : {names}.", icon=":material/error:")

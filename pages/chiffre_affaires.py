@@ -1,7 +1,7 @@
 """Revenue: headline figures, the best sellers, the Pareto curve and the full table."""
 import streamlit as st
 
-from bottleneck_core.formatting import euros, integer, percent
+from bottleneck_core.formatting import euros, integer, percent, plural
 from bottleneck_core.revenue import pareto_curve, revenue_kpis, search_products, top_products
 from pages._charts import pareto_chart, revenue_histogram, top_revenue_bars
 from pages._common import require_result
@@ -25,7 +25,7 @@ right.plotly_chart(revenue_histogram(result.products), width="stretch")
 st.subheader("Tous les produits")
 query = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…")
 table = search_products(result.products, query)
-st.caption(f"{integer(len(table))} produit(s) affiché(s) ; cliquez sur un en-tête pour trier.")
+st.caption(f"{plural(len(table), 'produit affiché', 'produits affichés')} ; cliquez sur un en-tête pour trier.")
 st.dataframe(
     table[["product_id", "sku", "name", "price", "total_sales", "revenue"]], hide_index=True,
     width="stretch",

@@ -185,4 +185,4 @@ def test_failed_checks_are_named_in_the_message_and_keep_exit_code_1(real_paths,
     assert done.returncode == 1
     message = json.loads(handler.received[0][2])
     assert [c["id"] for c in message["failed_checks"]] == ["premium_count"]
-    assert "1 contrôle(s) bloquant(s) en échec : premium_count" in message["text"]
+    assert "1 contrôle bloquant en échec : premium_count" in message["text"]
