@@ -6,6 +6,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from bottleneck_core.formatting import plural
+
 WINE = "#7B1E3A"
 GOLD = "#C9A227"
 GREY = "#B9A9AE"
@@ -81,9 +83,11 @@ def monthly_lines(runs: pd.DataFrame) -> go.Figure:
 
 def monthly_checks(runs: pd.DataFrame) -> go.Figure:
     """Blocking checks failed by month: zero is a clean month."""
-    colours = [WINE if failed else "#2E7D32" for failed in runs["checks_failed"].fillna(0)]
-    figure = go.Figure(go.Bar(x=runs["period"], y=runs["checks_failed"].fillna(0), marker_color=colours,
-                              hovertemplate="%{x} : %{y} contrôle(s) bloquant(s) en échec<extra></extra>"))
+    failed = runs["checks_failed"].fillna(0).astype(int)
+    colours = [WINE if count else "#2E7D32" for count in failed]
+    told = [plural(count, "contrôle bloquant", "contrôles bloquants") + " en échec" for count in failed]
+    figure = go.Figure(go.Bar(x=runs["period"], y=failed, marker_color=colours, customdata=told,
+                              hovertemplate="%{x} : %{customdata}<extra></extra>"))
     figure.update_layout(title="Contrôles bloquants en échec par mois", xaxis=dict(type="category", title="Mois"),
                          yaxis=dict(title="Contrôles en échec", rangemode="tozero", dtick=1), height=320, **FRENCH)
     return figure

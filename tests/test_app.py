@@ -246,3 +246,12 @@ def test_each_upload_is_read_once(real_paths, monkeypatch):
     app = upload(new_app(), *real_paths)
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in app.success[0].value
     assert sorted(seen) == ["erp.xlsx", "liaison.xlsx", "web.xlsx"]
+
+
+def test_history_chart_tells_failed_checks_with_french_plurals():
+    import pandas as pd
+
+    from pages._charts import monthly_checks
+
+    bar = monthly_checks(pd.DataFrame({"period": ["2026-10", "2026-11"], "checks_failed": [1, 2]})).data[0]
+    assert list(bar.customdata) == ["1 contrôle bloquant en échec", "2 contrôles bloquants en échec"]
