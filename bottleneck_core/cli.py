@@ -88,8 +88,9 @@ def run_command(args: argparse.Namespace) -> int:
         found, skipped = newest_exports(args.from_dir)
         for note in skipped:
             print(f"Fichier ignoré : {note}", file=sys.stderr)
-        print("Exports retenus : " + ", ".join(f"{k.upper()} {found[k].name}" for k in ("erp", "liaison", "web")))
-        sources = (found["erp"], found["liaison"], found["web"])
+        print("Exports retenus : " + ", ".join(f"{k.upper()} {found[k][0].name}" for k in ("erp", "liaison", "web")))
+        # What was read to recognise each file is what the run starts from (its path if its values were refused).
+        sources = tuple(guess.table or path for path, guess in (found[k] for k in ("erp", "liaison", "web")))
     else:
         missing = [f"--{k}" for k in ("erp", "liaison", "web") if not getattr(args, k)]
         if missing:

@@ -489,26 +489,29 @@ def identify(source: Source, name: str | None = None) -> SourceGuess:
 EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv", ".parquet")
 
 
-def newest_exports(folder: str | os.PathLike) -> tuple[dict[str, Path], list[str]]:
-    """The newest ERP, LIAISON and WEB exports of a drop folder, recognised by their columns, and the
-    files passed over (unreadable or of no known export), each with why."""
+def newest_exports(folder: str | os.PathLike) -> tuple[dict[str, tuple[Path, SourceGuess]], list[str]]:
+    """The newest ERP, LIAISON and WEB exports of a drop folder, recognised by their columns (each with what
+    was read of it), and the files passed over on the way (unreadable or of no known export), each with
+    why. Files older than the three chosen are not opened."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("ce dossier de dépôt est introuvable.", file=str(folder))
     candidates = sorted((p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES),
                         key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
-    chosen: dict[str, Path] = {}
+    chosen: dict[str, tuple[Path, SourceGuess]] = {}
     skipped: list[str] = []
     for path in candidates:
+        if len(chosen) == len(CONTRACTS):
+            break
         try:
-            kind = identify(path).kind
+            guess = identify(path)
         except InputError as exc:
             skipped.append(str(exc))
             continue
-        chosen.setdefault(kind, path)
+        chosen.setdefault(guess.kind, (path, guess))
     missing = [CONTRACTS[k].label for k in CONTRACTS if k not in chosen]
     if missing:
-        found = ", ".join(f"{CONTRACTS[k].label} : {p.name}" for k, p in chosen.items()) or "aucun export reconnu"
+        found = ", ".join(f"{CONTRACTS[k].label} : {p.name}" for k, (p, _) in chosen.items()) or "aucun export reconnu"
         raise InputError(f"il manque l'export {', '.join(missing)} dans le dossier ({found}).", file=str(folder),
                          hint="Déposez les trois exports du mois dans ce dossier.")
     return chosen, skipped

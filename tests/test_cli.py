@@ -95,10 +95,13 @@ def test_from_dir_takes_the_newest_export_of_each_kind(real_paths, tmp_path):
     older.to_csv(drop / "erp_ancien.csv", sep=";", decimal=",", index=False)
     os.utime(drop / "erp_ancien.csv", (1_600_000_000, 1_600_000_000))  # an export from 2020
     (drop / "notes.csv").write_text("bonjour\n")
+    (drop / "archive_2019.xlsx").write_text("plus lisible")  # older than the three chosen: never opened
+    os.utime(drop / "archive_2019.xlsx", (1_550_000_000, 1_550_000_000))
     done = cli("run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
-    assert "Exports retenus : ERP erp.xlsx" in done.stdout
+    assert "Exports retenus : ERP erp.xlsx" in done.stdout and "70 568,60 €" in done.stdout
     assert "notes.csv" in done.stderr and "Traceback" not in done.stderr
+    assert "archive_2019" not in done.stderr
     (drop / "web.xlsx").unlink()
     done = cli("run", "--from-dir", str(drop), "--out", str(tmp_path / "out2"))
     assert done.returncode == 2 and "il manque l'export WEB" in done.stderr
