@@ -58,16 +58,23 @@ def one_second_workers(monkeypatch):
     isolation.stop_idle_workers()  # the next tests get workers with the usual budget
 
 
+def _idle_worker_cpu_seconds() -> float:
+    worker = isolation._idle.get_nowait()
+    isolation._idle.put(worker)
+    fields = open(f"/proc/{worker.process.pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def test_the_cpu_budget_is_per_task_not_per_worker_life(real_paths, one_second_workers):
     # A warm worker lives for days: tasks that together use more CPU than one task's budget all succeed.
     data = real_paths[2].read_bytes()
-    for _ in range(60):
+    used = 0.0
+    for _ in range(500):
         assert isolation.run_isolated("read_sheet", data, "web.xlsx", "xlsx").n_rows == 1513
-    worker = isolation._idle.get_nowait()
-    fields = open(f"/proc/{worker.process.pid}/stat").read().rsplit(")", 1)[1].split()
-    isolation._idle.put(worker)
-    used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-    assert used > 1.0  # more than one budget's worth, in one worker
+        used = _idle_worker_cpu_seconds()
+        if used > 1.5:
+            break
+    assert used > 1.5  # one worker did one and a half budgets' worth of work
 
 
 def test_the_report_does_not_wait_for_a_busy_worker(monkeypatch):
