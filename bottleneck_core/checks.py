@@ -8,7 +8,7 @@ import pandas as pd
 
 from .cleaning import CONFLICTING_DUPLICATE, WEB_CONFLICT, conflicting_rows
 from .config import Config
-from .formatting import euros, integer, number
+from .formatting import euros, integer, number, plural
 from .reading import REPAIR_COLUMNS
 from .step import StepResult
 
@@ -85,6 +85,11 @@ CHECKS: dict[str, CheckSpec] = {
     "zscore_computable": CheckSpec("Z-score du prix calculable", "premium", WARNING,
                                    "Les prix ne varient pas (ou un seul prix) : aucun vin ne peut être dit premium."),
 }
+
+def blocking_failures(count: int) -> str:
+    """« 1 contrôle bloquant en échec », « 2 contrôles bloquants en échec »: said the same everywhere."""
+    return f"{plural(count, 'contrôle bloquant', 'contrôles bloquants')} en échec"
+
 
 STEP_BALANCE_TITLE = "Lignes en entrée = sorties + écartées"
 

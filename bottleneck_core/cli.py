@@ -199,7 +199,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 def render_report(result) -> str:
     """The run as text: sources, every step with rows in and out, every check, and the headline figures."""
-    from .checks import SEVERITY_LABELS
+    from .checks import SEVERITY_LABELS, blocking_failures
     from .formatting import euros, integer, number, plural
 
     def shown(value: object) -> str:
@@ -221,7 +221,7 @@ def render_report(result) -> str:
     failed = [c for c in result.checks if c.blocking_failure]
     warnings = [c for c in result.checks if c.severity == "warning" and c.status == "failed"]
     verdict = ("Tous les contrôles bloquants sont réussis." if not failed else
-               f"{plural(len(failed), 'contrôle bloquant', 'contrôles bloquants')} en échec : "
+               f"{blocking_failures(len(failed))} : "
                f"{', '.join(c.id for c in failed)}.")
     notes = "\n".join(f"  - {c.message}" for c in failed + warnings)
     price = result.threshold_price

@@ -180,11 +180,6 @@ def report_tables(result: "PipelineResult") -> ReportTables:
     return ReportTables(product_columns, synthesis, check_columns)
 
 
-def revenue_report(result: "PipelineResult") -> bytes:
-    """rapport_ca.xlsx, written in this process."""
-    return write_report(report_tables(result))
-
-
 def _report_in_worker(tables: ReportTables) -> bytes:
     """rapport_ca.xlsx written by a warm worker (the second core), or here if none is free or it fails: the
     report never waits behind another user's workbook. A report too large for a worker's time and CPU

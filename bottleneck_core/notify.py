@@ -16,7 +16,8 @@ from email.message import EmailMessage
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .formatting import euros, integer, month_label, plural
+from .checks import blocking_failures
+from .formatting import euros, integer, month_label
 
 if TYPE_CHECKING:
     from .pipeline import PipelineResult
@@ -31,7 +32,7 @@ def summary_text(result: "PipelineResult") -> str:
     """The run in one short French message."""
     failed = [c for c in result.checks if c.blocking_failure]
     verdict = ("tous les contrôles bloquants sont réussis" if not failed else
-               f"{plural(len(failed), 'contrôle bloquant', 'contrôles bloquants')} en échec : "
+               f"{blocking_failures(len(failed))} : "
                f"{', '.join(c.id for c in failed)}")
     return (f"BottleNeck – analyse de {month_label(result.period)} : chiffre d'affaires "
             f"{euros(result.revenue_total)}, {integer(result.summary['premium_count'])} vins premium ; {verdict}.")

@@ -6,7 +6,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from bottleneck_core.formatting import plural
+from bottleneck_core.checks import blocking_failures
 
 WINE = "#7B1E3A"
 GOLD = "#C9A227"
@@ -85,7 +85,7 @@ def monthly_checks(runs: pd.DataFrame) -> go.Figure:
     """Blocking checks failed by month: zero is a clean month."""
     failed = runs["checks_failed"].fillna(0).astype(int)
     colours = [WINE if count else "#2E7D32" for count in failed]
-    told = [plural(count, "contrôle bloquant", "contrôles bloquants") + " en échec" for count in failed]
+    told = [blocking_failures(count) for count in failed]
     figure = go.Figure(go.Bar(x=runs["period"], y=failed, marker_color=colours, customdata=told,
                               hovertemplate="%{x} : %{customdata}<extra></extra>"))
     figure.update_layout(title="Contrôles bloquants en échec par mois", xaxis=dict(type="category", title="Mois"),

@@ -6,7 +6,7 @@ import re
 import streamlit as st
 
 from bottleneck_core import InputError, __version__
-from bottleneck_core.checks import ERROR, FAILED, NOT_COMPUTABLE, PASSED, SKIPPED, CheckResult
+from bottleneck_core.checks import ERROR, FAILED, NOT_COMPUTABLE, PASSED, SKIPPED, CheckResult, blocking_failures
 from bottleneck_core.config import DEFAULT_CONFIG_PATH
 from bottleneck_core.exports import archive, merged_parquet, with_period
 from bottleneck_core.formatting import euros, integer, number, plural
@@ -182,5 +182,4 @@ def status_banner(result: PipelineResult) -> None:
         st.success(f"Tous les contrôles bloquants sont réussis ({refs}).{notes}", icon=":material/verified:")
     else:
         names = ", ".join(f"{c.title} ({c.id})" for c in failed)
-        count = plural(len(failed), "contrôle bloquant", "contrôles bloquants")
-        st.error(f"{count} en échec : {names}.", icon=":material/error:")
+        st.error(f"{blocking_failures(len(failed))} : {names}.", icon=":material/error:")
