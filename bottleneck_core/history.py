@@ -143,19 +143,25 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the store up to `target`, one migration per transaction; returns the version reached."""
-    version = stored_version(con)
-    for number in range(version + 1, target + 1):
+    """Bring the store up to `target`, one migration per transaction; returns the version reached.
+
+    The version is read inside each migration's transaction: a writer that read it before another writer's
+    migration committed would otherwise apply it twice. A migration racing another one fails with a
+    transaction conflict, which the caller retries like a lock."""
+    while True:
         con.execute("BEGIN TRANSACTION")
         try:
-            for statement in MIGRATIONS[number - 1]:
+            version = stored_version(con)
+            if version >= target:
+                con.execute("COMMIT")
+                return version
+            for statement in MIGRATIONS[version]:
                 con.execute(statement)
-            con.execute("UPDATE schema_version SET version = $v", {"v": number})
+            con.execute("UPDATE schema_version SET version = $v", {"v": version + 1})
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-    return max(version, target)
 
 
 def fingerprint(result: "PipelineResult") -> str:

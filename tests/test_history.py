@@ -95,6 +95,29 @@ def test_two_threads_writing_at_once_lose_nothing(real_result, tmp_path):
     assert current_runs(db)["period"].tolist() == ["2026-01", "2026-02"]
 
 
+def test_a_store_created_by_another_writer_meanwhile_is_not_called_damaged(real_result, tmp_path, monkeypatch):
+    """The race behind a flaky test: a writer read 'no schema yet', another created it, and the first one's
+    CREATE TABLE then failed as if the file were damaged. The version is now read inside the migration."""
+    import bottleneck_core.history as history
+
+    db = tmp_path / "h.duckdb"
+    real_stored_version = history.stored_version
+    raced = []
+
+    def version_then_another_writer_migrates(con):
+        version = real_stored_version(con)
+        if not raced:
+            raced.append(version)
+            with duckdb.connect(str(db)) as other:
+                history.migrate(other)
+        return version
+
+    monkeypatch.setattr(history, "stored_version", version_then_another_writer_migrates)
+    record_run(as_month(real_result, "2026-01"), db)
+    assert raced == [0]
+    assert current_runs(db)["period"].tolist() == ["2026-01"]
+
+
 KILLER = """
 import os, signal, sys, duckdb
 con = duckdb.connect(sys.argv[1])
