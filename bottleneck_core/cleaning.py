@@ -4,8 +4,10 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from .engine import query
+from .engine import query_arrow
 from .step import StepResult, split_flagged
 
 NO_PRODUCT_ID = "product_id manquant"
@@ -77,12 +79,12 @@ WEB_KEY_COLUMNS = ["sku", "total_sales", "post_type", "source_row"]
 
 
 def flag_rows(con: duckdb.DuckDBPyConnection, sql: str, reasons: dict, name: str, frame: pd.DataFrame,
-              columns: list[str]) -> pd.Series:
-    """Row by row, the reason the query removes each row (missing when kept).
+              columns: list[str]) -> pa.ChunkedArray:
+    """Row by row, the reason the query removes each row (null when kept).
 
     Only the columns the rule needs go through DuckDB, and only (source_row, motif) comes back.
     """
-    motifs = query(con, sql, reasons, **{name: frame[columns]})
+    motifs = query_arrow(con, sql, reasons, **{name: frame[columns]})
     if not np.array_equal(motifs["source_row"].to_numpy(), frame["source_row"].to_numpy()):
         raise RuntimeError("cleaning query returned rows out of order")  # rows are read in source order
     return motifs["motif"]
@@ -104,10 +106,11 @@ def clean_web(con: duckdb.DuckDBPyConnection, web: pd.DataFrame) -> tuple[StepRe
     """WEB without rows lacking a sku, then one row per sku keeping the largest total_sales."""
     labels = {"missing": NO_SKU, "conflict": WEB_CONFLICT, "duplicate": WEB_DUPLICATE}
     reasons = flag_rows(con, CLEAN_WEB_SQL, labels, "web", web, WEB_KEY_COLUMNS)
-    no_sku = reasons == NO_SKU
-    missing = split_flagged("clean_web", "Nettoyage WEB (lignes sans sku)", web, reasons.where(no_sku))
+    no_sku = pc.fill_null(pc.equal(reasons, NO_SKU), False)
+    missing = split_flagged("clean_web", "Nettoyage WEB (lignes sans sku)", web,
+                            pc.if_else(no_sku, reasons, pa.scalar(None, reasons.type)))
     dedup = split_flagged("dedup_web", "Dédoublonnage WEB (un sku, une ligne)", missing.output,
-                          reasons[~no_sku.to_numpy()].reset_index(drop=True))
+                          reasons.filter(pc.invert(no_sku)))
     return missing, dedup
 
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 _lock = threading.Lock()
 # Text stays in Arrow memory (pandas' own string dtype) instead of becoming millions of Python objects.
-_ARROW_TO_PANDAS = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan")),
+TEXT_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan")),
                     pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
 _database: duckdb.DuckDBPyConnection | None = None
 
@@ -40,14 +40,24 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
     return pa.table({str(name): pa.array(frame[name], from_pandas=True) for name in frame.columns})
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
-          **frames: pd.DataFrame) -> pd.DataFrame:
+def query_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
+                **frames: pd.DataFrame) -> pa.Table:
     """Run one named query with its values as parameters, over frames registered under their keyword names."""
     for name, frame in frames.items():
         con.register(name, arrow_table(frame))
     try:
-        table = con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
+        return con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
     finally:
         for name in frames:
             con.unregister(name)
-    return table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a frame, text kept in Arrow memory."""
+    return table.to_pandas(types_mapper=TEXT_TYPES.get)
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
+          **frames: pd.DataFrame) -> pd.DataFrame:
+    """query_arrow's result as a frame."""
+    return to_frame(query_arrow(con, sql, params, **frames))

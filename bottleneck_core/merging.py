@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from .engine import query
+from .engine import query_arrow, to_frame
 from .errors import InputError
 from .premium import PriceStats
 from .revenue import revenue_order, revenue_total
@@ -72,28 +74,41 @@ def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd
     their reason, the WEB rows unmatched, and each merged product's revenue and price z-score."""
     reasons = {"not_in_liaison": NOT_IN_LIAISON, "no_id_web": NO_ID_WEB, "not_on_web": NOT_ON_WEB,
                "web_only": WEB_ONLY}
-    joined = query(con, FUSION_SQL, reasons,
-                   erp=erp[["product_id", "price", "stock_quantity", "stock_status", "onsale_web", "source_row"]],
-                   liaison=liaison[["product_id", "id_web", "source_row"]],
-                   web=web[["sku", "post_title", "total_sales", "post_type", "source_row"]])
+    joined = query_arrow(con, FUSION_SQL, reasons,
+                         erp=erp[["product_id", "price", "stock_quantity", "stock_status", "onsale_web",
+                                  "source_row"]],
+                         liaison=liaison[["product_id", "id_web", "source_row"]],
+                         web=web[["sku", "post_title", "total_sales", "post_type", "source_row"]])
+    # The rows are picked in Arrow, and each part becomes a frame once: cheaper than selecting in pandas.
     motif = joined["motif"]
-    matched = np.flatnonzero(motif.isna().to_numpy())
-    revenue, order = revenue_order(joined["price"].to_numpy("float64")[matched],
-                                   joined["total_sales"].to_numpy("float64")[matched],
-                                   joined["erp_row"].to_numpy("float64")[matched])
+    matched = np.flatnonzero(pc.is_null(motif).to_numpy())
+    revenue, order = revenue_order(*(_floats(joined[c])[matched] for c in ("price", "total_sales", "erp_row")))
     # One copy of the merged rows, largest revenue first; the merge step's output shares its data.
-    products = joined.take(matched[order])[MERGED_COLUMNS].reset_index(drop=True)
-    products = products.astype({"erp_row": "int64", "web_row": "int64"})
+    products = to_frame(_row_numbers(joined.take(matched[order]).select(MERGED_COLUMNS), "erp_row", "web_row"))
     output = products.copy(deep=False)
     stats = PriceStats.of(products["price"].to_numpy("float64"))
     products["revenue"] = revenue[order]
     products["price_zscore"] = stats.zscores(products["price"].to_numpy("float64"))
-    erp_side = (motif.notna() & (motif != WEB_ONLY)).to_numpy()
-    removed = joined.loc[erp_side, ["product_id", "id_web", "price", "stock_quantity", "stock_status",
-                                    "onsale_web", "erp_row", "motif"]].sort_values("erp_row", ignore_index=True)
-    removed = removed.astype({"erp_row": "int64"})
-    web_only = joined.loc[(motif == WEB_ONLY).to_numpy(), ["web_row", "sku", "total_sales", "name", "post_type"]]
-    unmatched_web = web_only.sort_values("web_row", ignore_index=True).rename(
-        columns={"web_row": "source_row", "name": "post_title"}).astype({"source_row": "int64"})
+    web_only = pc.fill_null(pc.equal(motif, WEB_ONLY), False)
+    erp_side = pc.and_(pc.is_valid(motif), pc.invert(web_only))
+    removed = joined.filter(erp_side).select(["product_id", "id_web", "price", "stock_quantity", "stock_status",
+                                              "onsale_web", "erp_row", "motif"])
+    removed = to_frame(_row_numbers(removed.sort_by("erp_row"), "erp_row"))
+    unmatched = joined.filter(web_only).select(["web_row", "sku", "total_sales", "name", "post_type"])
+    unmatched = unmatched.sort_by("web_row").rename_columns(["source_row", "sku", "total_sales", "post_title",
+                                                             "post_type"])
+    unmatched_web = to_frame(_row_numbers(unmatched, "source_row"))
     step = StepResult("merge", "Fusion ERP – LIAISON – WEB", len(erp), output, removed)
     return Fusion(step, unmatched_web, products, revenue_total(revenue), stats)
+
+
+def _row_numbers(table: pa.Table, *columns: str) -> pa.Table:
+    """Source row numbers as integers (the full join gives them nulls elsewhere; none is null here)."""
+    for name in columns:
+        table = table.set_column(table.schema.get_field_index(name), name, pc.cast(table[name], pa.int64()))
+    return table
+
+
+def _floats(column: pa.ChunkedArray) -> np.ndarray:
+    """A column as floats, NaN where null (whatever type DuckDB gave it, an all-null one included)."""
+    return pc.cast(column, pa.float64()).to_numpy()

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .engine import TEXT_TYPES
 
 REASON = "motif"
 
@@ -33,10 +38,10 @@ class StepResult:
         return self.removed[REASON].value_counts(sort=True).to_dict()
 
 
-def split_flagged(step_id: str, title: str, frame: pd.DataFrame, reasons: pd.Series) -> StepResult:
-    """A step from its input and, row by row, the reason it removes the row (missing when kept)."""
-    kept = reasons.isna().to_numpy()
-    output = frame.loc[kept].reset_index(drop=True)
-    removed = frame.loc[~kept].reset_index(drop=True)
-    removed[REASON] = reasons[~kept].to_numpy()
+def split_flagged(step_id: str, title: str, frame: pd.DataFrame, reasons: pa.ChunkedArray) -> StepResult:
+    """A step from its input and, row by row, the reason it removes the row (null when kept)."""
+    kept = pc.is_null(reasons).to_numpy()
+    output = frame.take(np.flatnonzero(kept)).reset_index(drop=True)
+    removed = frame.take(np.flatnonzero(~kept)).reset_index(drop=True)
+    removed[REASON] = reasons.drop_null().to_pandas(types_mapper=TEXT_TYPES.get)
     return StepResult(step_id, title, len(frame), output, removed)
