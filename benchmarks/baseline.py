@@ -1,5 +1,11 @@
-"""The seed's approach, written plainly as the baseline: pandas + openpyxl reading, pandas transforms,
-the report written with openpyxl. It must give the same figures, or the comparison means nothing."""
+"""The seed's approach, written plainly as the baseline: pandas + openpyxl reading, pandas transforms, the
+seed's pass/fail checks (the reference figures of the config), and the deliverables written the seed's way.
+
+It writes the same files as the product, with the same shapes, so that the ratio compares the same work:
+rapport_ca.xlsx with the same three sheets, headers, number formats, widths, frozen header and filter
+(openpyxl), the two CSV extracts with the same French headers, summary.json and checks.json. It runs fewer
+checks than the product (the 7 reference figures, not 30) and keeps no removed rows: the comparison is, if
+anything, generous to the baseline. It must find the same figures, or the comparison means nothing."""
 from __future__ import annotations
 
 import io
@@ -7,9 +13,18 @@ import json
 import warnings
 
 import pandas as pd
+from scipy import stats
 
 # openpyxl warns about each export's unknown extension on every read; the baseline only has to be timed.
 warnings.filterwarnings("ignore", message="Unknown extension", module="openpyxl")
+
+PRODUCT_HEADERS = {"product_id": "Identifiant produit", "sku": "SKU", "post_title": "Vin", "price": "Prix (€)",
+                   "total_sales": "Ventes (unités)", "revenue": "Chiffre d'affaires (€)"}
+WINE_HEADERS = {"product_id": "Identifiant produit", "sku": "SKU", "post_title": "Vin", "price": "Prix (€)",
+                "revenue": "Chiffre d'affaires (€)", "price_zscore": "Z-score du prix"}
+CHECK_HEADERS = ["Contrôle", "Intitulé", "Étape", "Gravité", "Statut", "Attendu", "Obtenu", "Lignes en cause",
+                 "Message"]
+EURO, INTEGER = '#,##0.00 "€"', "#,##0"
 
 
 def _key(value):
@@ -20,38 +35,97 @@ def _key(value):
     return str(value).strip()
 
 
-def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, threshold: float = 2.0) -> dict:
-    """From the three files' bytes to the deliverables' bytes, as the seed pipeline did it."""
+def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, references: dict | None = None,
+                     threshold: float = 2.0, period: str = "2026-11") -> dict:
+    """From the three files' bytes to the deliverables' bytes, as the seed pipeline did it.
+
+    `references`: check id to expected figure (revenue_total within 0.01), as in config/test_config.yaml."""
+    references = references or {}
     erp = pd.read_excel(io.BytesIO(erp_bytes), engine="openpyxl")
     liaison = pd.read_excel(io.BytesIO(liaison_bytes), engine="openpyxl")
     web = pd.read_excel(io.BytesIO(web_bytes), engine="openpyxl")
+    rows = {"erp_raw": len(erp), "liaison_raw": len(liaison), "web_raw": len(web)}
 
-    erp = erp.dropna(subset=["product_id"]).drop_duplicates()
-    liaison = liaison.dropna(subset=["product_id"]).drop_duplicates()
+    erp["product_id"] = erp["product_id"].map(_key)
+    erp = erp.dropna(subset=["product_id"]).drop_duplicates(subset="product_id")
+    liaison["product_id"] = liaison["product_id"].map(_key)
+    liaison = liaison.dropna(subset=["product_id"]).drop_duplicates(subset="product_id")
     liaison["id_web"] = liaison["id_web"].map(_key)
     web["sku"] = web["sku"].map(_key)
     web = web.dropna(subset=["sku"])
+    rows |= {"erp_clean": len(erp), "liaison_clean": len(liaison), "web_clean": len(web)}
     web = web.sort_values("total_sales", ascending=False).drop_duplicates(subset="sku")
+    rows["web_dedup"] = len(web)
 
     merged = erp.merge(liaison, on="product_id").merge(web, left_on="id_web", right_on="sku")
+    rows["merged"] = len(merged)
     merged["revenue"] = merged["price"] * merged["total_sales"]
+    merged = merged.sort_values("revenue", ascending=False)
     total = round(float(merged["revenue"].sum()), 2)
-    zscore = (merged["price"] - merged["price"].mean()) / merged["price"].std(ddof=0)
-    merged["price_zscore"] = zscore
-    premium, ordinary = merged[zscore > threshold], merged[zscore <= threshold]
+    merged["price_zscore"] = stats.zscore(merged["price"])
+    premium, ordinary = merged[merged["price_zscore"] > threshold], merged[merged["price_zscore"] <= threshold]
 
-    columns = ["product_id", "sku", "post_title", "price", "total_sales", "revenue"]
+    actual = {"erp_rows": rows["erp_clean"], "liaison_rows": rows["liaison_clean"],
+              "web_clean_rows": rows["web_clean"], "web_dedup_rows": rows["web_dedup"],
+              "merged_rows": rows["merged"], "revenue_total": total, "premium_count": len(premium)}
+    checks = []
+    for check_id, value in actual.items():
+        expected = references.get(check_id)
+        tolerance = 0.01 if check_id == "revenue_total" else 0
+        passed = None if expected is None else abs(value - expected) <= tolerance
+        checks.append({"id": check_id, "status": {None: "skipped", True: "passed", False: "failed"}[passed],
+                       "passed": passed, "expected": expected, "actual": value,
+                       "message": f"{check_id} : {value} (attendu {expected})", "offending_count": 0,
+                       "offending_rows": []})
+    summary = {"period": period, "threshold": threshold, "rows": rows, "revenue_total": total,
+               "premium_count": len(premium), "ordinary_count": len(ordinary),
+               "checks_passed": all(c["passed"] is not False for c in checks)}
+    synthesis = pd.DataFrame({
+        "Indicateur": ["Période", "Chiffre d'affaires total (€)", "Vins premium", "Vins ordinaires",
+                       "Seuil de z-score", "Prix moyen (€)", "Écart type des prix (€)"] + list(rows),
+        "Valeur": [period, total, len(premium), len(ordinary), threshold, merged["price"].mean(),
+                   merged["price"].std(ddof=0)] + list(rows.values())})
+    check_sheet = pd.DataFrame([[c["id"], c["id"], "", "bloquant", c["status"], c["expected"], c["actual"],
+                                 c["offending_count"], c["message"]] for c in checks], columns=CHECK_HEADERS)
+
     report = io.BytesIO()
     with pd.ExcelWriter(report, engine="openpyxl") as writer:
-        merged.sort_values("revenue", ascending=False)[columns].to_excel(writer, sheet_name="CA par produit",
-                                                                         index=False)
-        pd.DataFrame({"indicateur": ["CA total", "premium"], "valeur": [total, len(premium)]}).to_excel(
-            writer, sheet_name="Synthèse", index=False)
-    wine_columns = ["product_id", "sku", "post_title", "price", "revenue", "price_zscore"]
-    summary = {"revenue_total": total, "premium_count": len(premium), "merged": len(merged)}
+        products = merged[list(PRODUCT_HEADERS)].rename(columns=PRODUCT_HEADERS)
+        products.to_excel(writer, sheet_name="CA par produit", index=False)
+        _format_sheet(writer.sheets["CA par produit"], {"D": EURO, "E": INTEGER, "F": EURO})
+        synthesis.to_excel(writer, sheet_name="Synthèse", index=False)
+        _format_sheet(writer.sheets["Synthèse"], {})
+        check_sheet.to_excel(writer, sheet_name="Contrôles", index=False)
+        _format_sheet(writer.sheets["Contrôles"], {})
     return {
         "rapport_ca.xlsx": report.getvalue(),
-        "vins_premium.csv": premium[wine_columns].to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig"),
-        "vins_ordinaires.csv": ordinary[wine_columns].to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig"),
-        "summary.json": json.dumps(summary).encode(),
+        "vins_premium.csv": _wines_csv(premium),
+        "vins_ordinaires.csv": _wines_csv(ordinary),
+        "summary.json": json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8"),
+        "checks.json": json.dumps(checks, ensure_ascii=False, indent=2).encode("utf-8"),
     }
+
+
+def _format_sheet(sheet, number_formats: dict[str, str]) -> None:
+    """What the seed did after to_excel: styled header, number formats, widths, frozen header, filter."""
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    side = Side(style="thin")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F2E6EA")
+        cell.border = Border(left=side, right=side, top=side, bottom=side)
+    for letter, number_format in number_formats.items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=sheet[letter + "1"].column,
+                                       max_col=sheet[letter + "1"].column):
+            cell.number_format = number_format
+    for column in sheet.columns:
+        width = max(len(str(cell.value)) for cell in column if cell.value is not None)
+        sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _wines_csv(wines: pd.DataFrame) -> bytes:
+    frame = wines[list(WINE_HEADERS)].rename(columns=WINE_HEADERS).round({"Z-score du prix": 4})
+    return frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
