@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # also when run as `python benchmarks/run.py`
+
+from bottleneck_core.formatting import integer, number  # noqa: E402
 DATA = Path(os.environ.get("BOTTLENECK_DATA", REPO.parent / "shared" / "data" / "bottleneck"))
 RESULTS = REPO / "benchmarks" / "results"
 TARGETS = {"real_ms": 170, "speedup": 4.0, "x1000_s": 8.0, "x1000_mib": 2048, "slider_ms": 100, "cli_s": 1.5}
@@ -77,12 +80,15 @@ def scales(factors: list[int]) -> list[dict]:
 
 def app_timings(runs: int) -> dict:
     """(d): through AppTest, upload to first rendered checks, and a slider move on the premium page."""
+    import logging
+
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     files = [(f"{kind}.xlsx", (DATA / f"{kind}.xlsx").read_bytes(), "application/octet-stream")
              for kind in ("erp", "liaison", "web")]
     uploads, slides = [], []
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode notices, once per run
     for _ in range(runs):
         st.cache_data.clear()  # every upload is a first upload: identified and analysed anew
         st.cache_resource.clear()
@@ -119,26 +125,27 @@ def verdicts(report: dict) -> list[tuple[str, str, str, bool]]:
     rows = [
         ("Analyse mensuelle réelle (médiane)", f"{real['ours']['median_ms']:.0f} ms", f"≤ {TARGETS['real_ms']} ms",
          real["ours"]["median_ms"] <= TARGETS["real_ms"]),
-        ("Gain sur l'approche d'origine", f"× {real['speedup']:.1f}", f"≥ × {TARGETS['speedup']:.0f}",
+        ("Gain sur l'approche d'origine", f"× {number(real['speedup'], 1)}", f"≥ × {TARGETS['speedup']:.0f}",
          real["speedup"] >= TARGETS["speedup"]),
     ]
     if 1000 in series:
         big = series[1000]
-        rows += [("1000x : durée", f"{big['seconds']:.1f} s", f"≤ {TARGETS['x1000_s']:.0f} s",
+        rows += [("1000x : durée", f"{number(big['seconds'], 1)} s", f"≤ {TARGETS['x1000_s']:.0f} s",
                   big["seconds"] <= TARGETS["x1000_s"]),
                  ("1000x : mémoire maximale", f"{big['peak_rss_mib']:.0f} Mio", f"≤ {TARGETS['x1000_mib']} Mio",
                   big["peak_rss_mib"] <= TARGETS["x1000_mib"])]
     if 10 in series and max(series) > 10:
         top = max(series)
         growth = (series[top]["seconds"] / series[10]["seconds"]) / (top / 10)
-        rows.append((f"Croissance 10x → {top}x (1 = linéaire)", f"{growth:.2f}", "≤ 1", growth <= 1.0))
+        rows.append((f"Croissance 10x → {top}x (1 = linéaire)", number(growth, 2), "≤ 1", growth <= 1.0))
     if "app" in report:
         slider = report["app"]["slider_move"]["median_ms"]
         rows.append(("Curseur premium (AppTest)", f"{slider:.0f} ms", f"≤ {TARGETS['slider_ms']} ms",
                      slider <= TARGETS["slider_ms"]))
     if "cli" in report:
         cli = report["cli"]["median_ms"] / 1000
-        rows.append(("CLI, processus entier", f"{cli:.2f} s", f"≤ {TARGETS['cli_s']} s", cli <= TARGETS["cli_s"]))
+        rows.append(("CLI, processus entier", f"{number(cli, 2)} s", f"≤ {number(TARGETS['cli_s'], 1)} s",
+                     cli <= TARGETS["cli_s"]))
     return rows
 
 
@@ -150,19 +157,20 @@ def print_report(report: dict) -> None:
     for label, stats in (("bottleneck_core", real["ours"]), ("approche d'origine", real["seed"])):
         print(f"{label:26}{stats['median_ms']:>8.0f}ms{stats['p25_ms']:>7.0f}ms{stats['p75_ms']:>7.0f}ms"
               f"{stats['min_ms']:>7.0f}ms{stats['max_ms']:>7.0f}ms")
-    print(f"rapport : × {real['speedup']:.1f} ; mêmes chiffres : {'oui' if real['figures_agree'] else 'NON'}")
+    print(f"rapport : × {number(real['speedup'], 1)} ; mêmes chiffres : {'oui' if real['figures_agree'] else 'NON'}")
     print("\n(c) Données synthétiques (Parquet, sans le rapport xlsx), un processus par taille")
     print(f"{'taille':>7}{'lignes WEB':>12}{'durée':>10}{'ms / 1000 lignes':>18}{'mémoire max':>14}")
     for s in report["scales"]:
-        print(f"{s['factor']:>6}x{s['web_rows']:>12,}{s['seconds']:>9.2f}s{s['seconds'] * 1e6 / s['web_rows']:>18.2f}"
-              f"{s['peak_rss_mib']:>10.0f} Mio".replace(",", " "))
+        print(f"{s['factor']:>6}x{integer(s['web_rows']):>12}{number(s['seconds'], 2):>8} s"
+              f"{number(s['seconds'] * 1e6 / s['web_rows'], 2):>18}{integer(s['peak_rss_mib']):>10} Mio")
     if "app" in report:
         app = report["app"]
         print("\n(d) Application (AppTest)")
         print(f"dépôt des 3 fichiers → contrôles affichés : {app['upload_to_checks']['median_ms']:.0f} ms (médiane)")
         print(f"déplacement du curseur premium : {app['slider_move']['median_ms']:.0f} ms (médiane)")
     if "cli" in report:
-        print(f"\n(e) CLI sur les exports réels, processus entier : {report['cli']['median_ms'] / 1000:.2f} s (médiane)")
+        print(f"\n(e) CLI sur les exports réels, processus entier : {number(report['cli']['median_ms'] / 1000, 2)} s "
+              "(médiane)")
     print("\nObjectifs")
     for label, value, target, ok in verdicts(report):
         print(f"  {'OK ' if ok else 'NON'}  {label:42}{value:>12}   objectif {target}")
@@ -173,7 +181,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="moins de mesures, tailles jusqu'à 100x")
     parser.add_argument("--json", default=str(RESULTS / "latest.json"), help="où écrire les résultats")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(REPO))
     runs = 5 if args.quick else 21
     report = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cœurs, "
                          f"Python {platform.python_version()}",
