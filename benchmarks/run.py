@@ -80,15 +80,15 @@ def scales(factors: list[int]) -> list[dict]:
 
 def app_timings(runs: int) -> dict:
     """(d): through AppTest, upload to first rendered checks, and a slider move on the premium page."""
-    import logging
-
     import streamlit as st
+    from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
+
+    set_log_level("error")  # AppTest's bare-mode notices, once per run, would split the table
 
     files = [(f"{kind}.xlsx", (DATA / f"{kind}.xlsx").read_bytes(), "application/octet-stream")
              for kind in ("erp", "liaison", "web")]
     uploads, slides = [], []
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's bare-mode notices, once per run
     for _ in range(runs):
         st.cache_data.clear()  # every upload is a first upload: identified and analysed anew
         st.cache_resource.clear()
