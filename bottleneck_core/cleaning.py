@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .engine import query_arrow
+from .engine import query
 from .step import StepResult, split_flagged
 
 NO_PRODUCT_ID = "product_id manquant"
@@ -84,7 +84,7 @@ def flag_rows(con: duckdb.DuckDBPyConnection, sql: str, reasons: dict, name: str
 
     Only the columns the rule needs go through DuckDB, and only (source_row, motif) comes back.
     """
-    motifs = query_arrow(con, sql, reasons, **{name: frame[columns]})
+    motifs = query(con, sql, reasons, **{name: frame[columns]})
     if not np.array_equal(motifs["source_row"].to_numpy(), frame["source_row"].to_numpy()):
         raise RuntimeError("cleaning query returned rows out of order")  # rows are read in source order
     return motifs["motif"]

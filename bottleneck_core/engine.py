@@ -11,7 +11,7 @@ import pyarrow as pa
 _lock = threading.Lock()
 # Text stays in Arrow memory (pandas' own string dtype) instead of becoming millions of Python objects.
 TEXT_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=float("nan")),
-                    pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
+              pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
 _database: duckdb.DuckDBPyConnection | None = None
 
 
@@ -40,9 +40,10 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
     return pa.table({str(name): pa.array(frame[name], from_pandas=True) for name in frame.columns})
 
 
-def query_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
-                **frames: pd.DataFrame) -> pa.Table:
-    """Run one named query with its values as parameters, over frames registered under their keyword names."""
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
+          **frames: pd.DataFrame) -> pa.Table:
+    """Run one named query with its values as parameters, over frames registered under their keyword names;
+    the result stays in Arrow, for the caller to pick rows from before any conversion to pandas."""
     for name, frame in frames.items():
         con.register(name, arrow_table(frame))
     try:
@@ -55,9 +56,3 @@ def query_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = 
 def to_frame(table: pa.Table) -> pd.DataFrame:
     """An Arrow table as a frame, text kept in Arrow memory."""
     return table.to_pandas(types_mapper=TEXT_TYPES.get)
-
-
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None,
-          **frames: pd.DataFrame) -> pd.DataFrame:
-    """query_arrow's result as a frame."""
-    return to_frame(query_arrow(con, sql, params, **frames))

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .engine import query_arrow, to_frame
+from .engine import query, to_frame
 from .errors import InputError
 from .premium import PriceStats
 from .revenue import revenue_order, revenue_total
@@ -74,11 +74,10 @@ def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd
     their reason, the WEB rows unmatched, and each merged product's revenue and price z-score."""
     reasons = {"not_in_liaison": NOT_IN_LIAISON, "no_id_web": NO_ID_WEB, "not_on_web": NOT_ON_WEB,
                "web_only": WEB_ONLY}
-    joined = query_arrow(con, FUSION_SQL, reasons,
-                         erp=erp[["product_id", "price", "stock_quantity", "stock_status", "onsale_web",
-                                  "source_row"]],
-                         liaison=liaison[["product_id", "id_web", "source_row"]],
-                         web=web[["sku", "post_title", "total_sales", "post_type", "source_row"]])
+    joined = query(con, FUSION_SQL, reasons,
+                   erp=erp[["product_id", "price", "stock_quantity", "stock_status", "onsale_web", "source_row"]],
+                   liaison=liaison[["product_id", "id_web", "source_row"]],
+                   web=web[["sku", "post_title", "total_sales", "post_type", "source_row"]])
     # The rows are picked in Arrow, and each part becomes a frame once: cheaper than selecting in pandas.
     motif = joined["motif"]
     matched = np.flatnonzero(pc.is_null(motif).to_numpy())
