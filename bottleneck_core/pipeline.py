@@ -120,11 +120,11 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
     period = check_period(period)
     threshold = validate_threshold(config.threshold if threshold is None else threshold)
     names = names or {}
-    con = connect()
+    prepared = read_and_clean({"erp": erp, "liaison": liaison, "web": web}, names)
+    sources = {kind: table for kind, (table, _) in prepared.items()}
+    erp_step, liaison_step, (web_step, dedup_step) = (prepared[k][1] for k in ("erp", "liaison", "web"))
+    con = connect(erp_step.rows_out + liaison_step.rows_out + dedup_step.rows_out)
     try:
-        prepared = read_and_clean(con, {"erp": erp, "liaison": liaison, "web": web}, names)
-        sources = {kind: table for kind, (table, _) in prepared.items()}
-        erp_step, liaison_step, (web_step, dedup_step) = (prepared[k][1] for k in ("erp", "liaison", "web"))
         fusion = merge_sources(con, erp_step.output, liaison_step.output, dedup_step.output)
     finally:
         con.close()
@@ -141,14 +141,14 @@ def run_pipeline(erp: Source, liaison: Source, web: Source, config: ConfigSource
 CLEANERS = {"erp": clean_erp, "liaison": clean_liaison, "web": clean_web}
 
 
-def read_and_clean(con, sources: dict[str, Source], names: dict[str, str]) -> dict[str, tuple]:
+def read_and_clean(sources: dict[str, Source], names: dict[str, str]) -> dict[str, tuple]:
     """Each export read, then cleaned as soon as it is read, side by side: the small ERP and LIAISON are
     cleaned (and a LIAISON linking two products to one id_web refused) while the WEB export, the largest,
     is still parsing in its worker. When several exports are unusable, the ERP's error is told first, then
     LIAISON's, then WEB's."""
     def prepare(kind: str):
         table = read_source(sources[kind], kind, names.get(kind))
-        cursor = con.cursor()  # a connection of its own for each thread, on the run's database
+        cursor = connect(len(table.frame))  # a connection of its own for each thread
         try:
             cleaned = CLEANERS[kind](cursor, table.frame)
         finally:
