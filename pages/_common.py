@@ -145,6 +145,18 @@ STATUS_BADGES = {
 }
 
 
+def number_columns(frame) -> dict:
+    """Column settings for a table of rows: numbers in the reader's format (1 513 ; 126,5), spreadsheet row
+    numbers as they appear in Excel."""
+    import pandas as pd
+
+    columns = frame.columns if isinstance(frame, pd.DataFrame) else (frame[0].keys() if frame else [])
+    values = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+    return {column: st.column_config.NumberColumn(format="plain" if "row" in str(column) else "localized")
+            for column in columns
+            if pd.api.types.is_numeric_dtype(values[column]) and not pd.api.types.is_bool_dtype(values[column])}
+
+
 def check_badge(check: CheckResult) -> None:
     """A pass/fail badge: errors red, warnings orange, skipped grey."""
     if check.status == FAILED:

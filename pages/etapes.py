@@ -2,7 +2,7 @@
 import streamlit as st
 
 from bottleneck_core.formatting import integer
-from pages._common import check_badge, require_result, shown, status_banner
+from pages._common import check_badge, number_columns, require_result, shown, status_banner
 
 result = require_result()
 st.title("Étapes et contrôles")
@@ -23,7 +23,8 @@ def render_checks(checks) -> None:
                 more = (f" (les {len(check.offending)} premières)" if check.offending_count > len(check.offending)
                         else "")
                 with st.expander(f"Lignes en cause : {integer(check.offending_count)}{more}"):
-                    st.dataframe(check.offending, hide_index=True, width="stretch")
+                    st.dataframe(check.offending, hide_index=True, width="stretch",
+                                 column_config=number_columns(check.offending))
 
 
 with st.container(border=True):
@@ -31,7 +32,7 @@ with st.container(border=True):
     rows = [{"Source": t.label, "Fichier": t.name, "Lignes lues": t.raw_rows, "Colonnes": t.n_columns,
              "Colonnes inconnues (ignorées)": ", ".join(t.unknown_columns) or "—"}
             for t in result.sources.values()]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=number_columns(rows))
     render_checks(result.checks_of("read"))
 
 for number, step in enumerate(result.steps, start=1):
@@ -46,4 +47,5 @@ for number, step in enumerate(result.steps, start=1):
         if step.rows_removed and step.id != "premium":
             reasons = " ; ".join(f"{reason} : {integer(n)}" for reason, n in step.removed_by_reason().items())
             with st.expander(f"Lignes écartées et motifs ({reasons})"):
-                st.dataframe(step.removed, hide_index=True, width="stretch")
+                st.dataframe(step.removed, hide_index=True, width="stretch",
+                             column_config=number_columns(step.removed))

@@ -255,3 +255,29 @@ def test_history_chart_tells_failed_checks_with_french_plurals():
 
     bar = monthly_checks(pd.DataFrame({"period": ["2026-10", "2026-11"], "checks_failed": [1, 2]})).data[0]
     assert list(bar.customdata) == ["1 contrôle bloquant en échec", "2 contrôles bloquants en échec"]
+
+
+def test_euro_axes_group_thousands_the_french_way(real_result):
+    from pages._charts import monthly_lines, revenue_histogram, top_revenue_bars
+    from bottleneck_core.revenue import top_products
+
+    import pandas as pd
+
+    runs = pd.DataFrame({"period": ["2026-10", "2026-11"], "revenue_total": [70568.6, 71000.0],
+                         "premium_count": [30, 31]})
+    for axis in (top_revenue_bars(top_products(real_result.products)).layout.xaxis,
+                 revenue_histogram(real_result.products).layout.xaxis, monthly_lines(runs).layout.yaxis):
+        assert axis.tickformat == ",~f"  # with separators ", ": 1 000, 2 500,5
+    assert top_revenue_bars(top_products(real_result.products)).layout.separators == ", "
+
+
+def test_removed_rows_tables_show_numbers_localised_and_row_numbers_as_in_excel(real_result):
+    from pages._common import number_columns
+
+    removed = real_result.step("dedup_web").removed
+    config = number_columns(removed)
+    assert set(config) == {"total_sales", "source_row"}
+    assert config["total_sales"]["type_config"]["format"] == "localized"
+    assert config["source_row"]["type_config"]["format"] == "plain"
+    rows = [{"Source": "WEB", "Lignes lues": 1513, "Colonnes": 28}]
+    assert set(number_columns(rows)) == {"Lignes lues", "Colonnes"}
