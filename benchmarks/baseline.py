@@ -15,6 +15,8 @@ import warnings
 import pandas as pd
 from scipy import stats
 
+from bottleneck_core.config import Config
+
 # openpyxl warns about each export's unknown extension on every read; the baseline only has to be timed.
 warnings.filterwarnings("ignore", message="Unknown extension", module="openpyxl")
 
@@ -35,12 +37,12 @@ def _key(value):
     return str(value).strip()
 
 
-def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, references: dict | None = None,
+def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, config: Config | None = None,
                      threshold: float = 2.0, period: str = "2026-11") -> dict:
     """From the three files' bytes to the deliverables' bytes, as the seed pipeline did it.
 
-    `references`: check id to expected figure (revenue_total within 0.01), as in config/test_config.yaml."""
-    references = references or {}
+    `config`: the reference figures to check, as loaded from config/test_config.yaml."""
+    expectations = config.expectations if config else {}
     erp = pd.read_excel(io.BytesIO(erp_bytes), engine="openpyxl")
     liaison = pd.read_excel(io.BytesIO(liaison_bytes), engine="openpyxl")
     web = pd.read_excel(io.BytesIO(web_bytes), engine="openpyxl")
@@ -70,9 +72,9 @@ def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, r
               "merged_rows": rows["merged"], "revenue_total": total, "premium_count": len(premium)}
     checks = []
     for check_id, value in actual.items():
-        expected = references.get(check_id)
-        tolerance = 0.01 if check_id == "revenue_total" else 0
-        passed = None if expected is None else abs(value - expected) <= tolerance
+        expectation = expectations.get(check_id)
+        expected = expectation.expected if expectation else None
+        passed = None if expectation is None else abs(value - expected) <= expectation.tolerance + 1e-9
         checks.append({"id": check_id, "status": {None: "skipped", True: "passed", False: "failed"}[passed],
                        "passed": passed, "expected": expected, "actual": value,
                        "message": f"{check_id} : {value} (attendu {expected})", "offending_count": 0,

@@ -41,18 +41,18 @@ def real_monthly_run(runs: int) -> dict:
 
     files = [(DATA / f"{kind}.xlsx").read_bytes() for kind in ("erp", "liaison", "web")]
     # Both check the month against the same reference figures, as the scheduled run does.
-    references = {k: e.expected for k, e in load_config(DEFAULT_CONFIG_PATH).expectations.items()}
-    ours = run_pipeline(*files, config=DEFAULT_CONFIG_PATH).exports()  # warm-up, and the figures must agree
-    seed = seed_monthly_run(*files, references)
+    config = load_config(DEFAULT_CONFIG_PATH)
+    ours = run_pipeline(*files, config=config).exports()  # warm-up, and the figures must agree
+    seed = seed_monthly_run(*files, config)
     agreed = all(json.loads(ours["summary.json"])[key] == json.loads(seed["summary.json"])[key]
                  for key in ("rows", "revenue_total", "premium_count", "checks_passed"))
     ours_times, seed_times = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        run_pipeline(*files, config=DEFAULT_CONFIG_PATH).exports()
+        run_pipeline(*files, config=config).exports()
         ours_times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        seed_monthly_run(*files, references)
+        seed_monthly_run(*files, config)
         seed_times.append(time.perf_counter() - start)
     ours_stats, seed_stats = spread(ours_times), spread(seed_times)
     return {"ours": ours_stats, "seed": seed_stats, "figures_agree": agreed,
@@ -132,7 +132,8 @@ def verdicts(report: dict) -> list[tuple[str, str, str, bool]]:
         big = series[1000]
         rows += [("1000x : durée", f"{number(big['seconds'], 1)} s", f"≤ {TARGETS['x1000_s']:.0f} s",
                   big["seconds"] <= TARGETS["x1000_s"]),
-                 ("1000x : mémoire maximale", f"{big['peak_rss_mib']:.0f} Mio", f"≤ {TARGETS['x1000_mib']} Mio",
+                 ("1000x : mémoire maximale", f"{integer(big['peak_rss_mib'])} Mio",
+                  f"≤ {integer(TARGETS['x1000_mib'])} Mio",
                   big["peak_rss_mib"] <= TARGETS["x1000_mib"])]
     if 10 in series and max(series) > 10:
         top = max(series)

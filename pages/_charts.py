@@ -16,6 +16,7 @@ def as_text(label: object) -> str:
     return html.escape(str(label), quote=False)
 
 
+EURO_TICKS = ",~f"  # with the separators below: 2 000, 2 500,5
 FRENCH = dict(separators=", ", font=dict(family="sans-serif"), margin=dict(l=10, r=10, t=50, b=10))
 
 
@@ -28,7 +29,7 @@ def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
     figure = go.Figure(go.Bar(x=ordered["revenue"], y=labels, orientation="h",
                               marker_color=WINE, hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"))
     figure.update_layout(title=f"Top {len(top)} des vins par chiffre d'affaires", xaxis_title="Chiffre d'affaires (€)",
-                         xaxis_tickformat=",~f", height=max(420, 24 * len(top)), **FRENCH)
+                         xaxis_tickformat=EURO_TICKS, height=max(420, 24 * len(top)), **FRENCH)
     return figure
 
 
@@ -49,7 +50,8 @@ def revenue_histogram(products: pd.DataFrame) -> go.Figure:
     figure = go.Figure(go.Histogram(x=products["revenue"], nbinsx=40, marker_color=WINE,
                                     hovertemplate="%{x} €<br>%{y} produits<extra></extra>"))
     figure.update_layout(title="Répartition du CA par produit", xaxis_title="Chiffre d'affaires du produit (€)",
-                         xaxis_tickformat=",~f", yaxis_title="Nombre de produits", bargap=0.05, height=420, **FRENCH)
+                         xaxis_tickformat=EURO_TICKS, yaxis_title="Nombre de produits", bargap=0.05, height=420,
+                         **FRENCH)
     return figure
 
 
@@ -75,7 +77,7 @@ def monthly_lines(runs: pd.DataFrame) -> go.Figure:
     figure.add_scatter(x=runs["period"], y=runs["premium_count"], name="Vins premium", mode="lines+markers",
                        line=dict(color=GOLD, width=3, dash="dot"), yaxis="y2")
     figure.update_layout(title="Chiffre d'affaires et vins premium par mois", xaxis=dict(type="category", title="Mois"),
-                         yaxis=dict(title="Chiffre d'affaires (€)", tickformat=",~f"),
+                         yaxis=dict(title="Chiffre d'affaires (€)", tickformat=EURO_TICKS),
                          yaxis2=dict(title="Vins premium", overlaying="y", side="right", rangemode="tozero"),
                          legend=dict(orientation="h", y=-0.25), height=420, **FRENCH)
     return figure

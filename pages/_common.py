@@ -152,7 +152,7 @@ def number_columns(frame) -> dict:
 
     columns = frame.columns if isinstance(frame, pd.DataFrame) else (frame[0].keys() if frame else [])
     values = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
-    return {column: st.column_config.NumberColumn(format="plain" if "row" in str(column) else "localized")
+    return {column: st.column_config.NumberColumn(format="plain" if str(column).endswith("_row") else "localized")
             for column in columns
             if pd.api.types.is_numeric_dtype(values[column]) and not pd.api.types.is_bool_dtype(values[column])}
 

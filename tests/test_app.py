@@ -267,7 +267,7 @@ def test_euro_axes_group_thousands_the_french_way(real_result):
                          "premium_count": [30, 31]})
     for axis in (top_revenue_bars(top_products(real_result.products)).layout.xaxis,
                  revenue_histogram(real_result.products).layout.xaxis, monthly_lines(runs).layout.yaxis):
-        assert axis.tickformat == ",~f"  # with separators ", ": 1 000, 2 500,5
+        assert axis.tickformat == ",~f"  # with separators ", ": 2 000, 2 500,5
     assert top_revenue_bars(top_products(real_result.products)).layout.separators == ", "
 
 
