@@ -107,3 +107,36 @@ def test_a_large_report_is_written_here_not_in_a_worker(monkeypatch):
     tables = ReportTables([Column("Prix", [1.0, 2.0, 3.0], "number")], [("CA", 6.0, "euro")],
                           [Column("Contrôle", ["erp_rows"], "text")])
     assert _cells(exports._report_in_worker(tables))["CA par produit"] == [("Prix",), (1,), (2,), (3,)]
+
+
+def test_report_cells_keep_their_type_within_excel_limits():
+    from bottleneck_core.report import MAX_TEXT, Column, ReportTables
+
+    tables = ReportTables(
+        [Column("SKU", ["4954", "=1+1", None, "x" * (MAX_TEXT + 10)], "text"),
+         Column("Prix", [1.5, float("nan"), float("inf"), None], "number", "euro")],
+        [("Tous les contrôles bloquants réussis", True, None), ("Prix moyen (€)", float("nan"), "euro"),
+         ("Vins premium", 30, "int")],
+        [Column("Obtenu", [3, "oui", False, float("-inf")], "any")])
+    book = openpyxl.load_workbook(io.BytesIO(write_report(tables)))
+    products = book["CA par produit"]
+    assert [c.value for c in products["A"]][:3] == ["SKU", "4954", "=1+1"]
+    assert products["A2"].data_type == products["A3"].data_type == "s"  # ids and formula-like text stay text
+    assert products["A4"].value is None and len(products["A5"].value) == MAX_TEXT
+    assert [c.value for c in products["B"]] == ["Prix", 1.5, None, None, None]  # not finite: a blank cell
+    assert products["B2"].number_format == '#,##0.00 "€"' and products["A1"].font.b
+    synthesis = book["Synthèse"]
+    assert [c.value for c in synthesis["B"]] == ["Valeur", "oui", None, 30]
+    assert (synthesis["B4"].number_format, synthesis["B2"].number_format) == ("#,##0", "General")
+    assert [c.value for c in book["Contrôles"]["A"]] == ["Obtenu", 3, "oui", "non"]  # -inf: nothing written
+
+
+def test_an_empty_table_still_has_its_header_and_filter():
+    from bottleneck_core.report import Column, ReportTables
+
+    tables = ReportTables([Column("Prix", [], "number", "euro"), Column("Vin", [], "text")], [],
+                          [Column("Contrôle", [], "text")])
+    book = openpyxl.load_workbook(io.BytesIO(write_report(tables)))
+    assert [tuple(r) for r in book["CA par produit"].iter_rows(values_only=True)] == [("Prix", "Vin")]
+    assert book["CA par produit"].auto_filter.ref and book["CA par produit"].freeze_panes == "A2"
+    assert [tuple(r) for r in book["Synthèse"].iter_rows(values_only=True)] == [("Indicateur", "Valeur")]
