@@ -10,7 +10,7 @@ from .cleaning import CONFLICTING_DUPLICATE, WEB_CONFLICT, conflicting_rows
 from .config import Config
 from .formatting import euros, integer, number, plural
 from .reading import REPAIR_COLUMNS
-from .step import StepResult
+from .step import StepResult, rows_where
 
 if TYPE_CHECKING:
     from .pipeline import PipelineResult
@@ -183,7 +183,8 @@ def rows_accounted(step: StepResult) -> CheckResult:
 
 def duplicated_keys(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows whose key is missing or shared with another row."""
-    return frame.loc[frame[key].isna() | frame[key].duplicated(keep=False)]
+    keys = frame[key]
+    return rows_where(frame, keys.isna() | keys.duplicated(keep=False))
 
 
 def revenue_adds_up(products: pd.DataFrame, total: float) -> CheckResult:
@@ -208,8 +209,8 @@ def premium_split_complete(merged_rows: int, premium: StepResult) -> CheckResult
 
 def premium_above_threshold(premium: StepResult, threshold: float) -> CheckResult:
     """Every premium wine's z-score is above the threshold and no ordinary wine's is."""
-    below = premium.output.loc[~premium.output["price_zscore"].gt(threshold)]
-    above = premium.removed.loc[premium.removed["price_zscore"].gt(threshold)]
+    below = rows_where(premium.output, ~premium.output["price_zscore"].gt(threshold))
+    above = rows_where(premium.removed, premium.removed["price_zscore"].gt(threshold))
     wrong = pd.concat([below, above]) if len(below) or len(above) else below
     return count_check("premium_above_threshold", wrong, "vins mal classés par rapport au seuil")
 
@@ -242,8 +243,8 @@ def run_checks(result: "PipelineResult") -> list[CheckResult]:
         count_check("erp_no_conflicting_duplicates",
                        conflicting_rows(step("clean_erp"), CONFLICTING_DUPLICATE, "product_id", erp),
                        "lignes ERP en double avec des valeurs différentes"),
-        count_check("erp_price_not_negative", erp.loc[erp["price"] < 0], "lignes ERP au prix négatif"),
-        count_check("erp_stock_not_negative", erp.loc[erp["stock_quantity"] < 0],
+        count_check("erp_price_not_negative", rows_where(erp, erp["price"] < 0), "lignes ERP au prix négatif"),
+        count_check("erp_stock_not_negative", rows_where(erp, erp["stock_quantity"] < 0),
                        "lignes ERP au stock négatif"),
         count_check("liaison_keys_unique", duplicated_keys(step("clean_liaison").output, "product_id"),
                        "lignes LIAISON à la clé vide ou en double"),
@@ -254,10 +255,10 @@ def run_checks(result: "PipelineResult") -> list[CheckResult]:
                        "lignes WEB au sku vide ou en double"),
         count_check("web_sales_conflicts", conflicting_rows(step("dedup_web"), WEB_CONFLICT, "sku", web),
                        "lignes WEB en conflit sur total_sales"),
-        count_check("no_null_keys", merged.loc[merged["product_id"].isna() | merged["sku"].isna()],
+        count_check("no_null_keys", rows_where(merged, merged["product_id"].isna() | merged["sku"].isna()),
                        "lignes fusionnées sans clé"),
         count_check("web_all_matched", result.unmatched_web, "produits du site sans produit ERP"),
-        count_check("revenue_computable", products.loc[products["revenue"].isna()],
+        count_check("revenue_computable", rows_where(products, products["revenue"].isna()),
                        "produits sans prix ou sans ventes"),
         revenue_adds_up(products, result.revenue_total),
         premium_split_complete(len(merged), premium),

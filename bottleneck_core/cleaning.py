@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .engine import query
-from .step import StepResult, split_flagged
+from .step import StepResult, rows_where, split_flagged
 
 NO_PRODUCT_ID = "product_id manquant"
 NO_SKU = "sku manquant"
@@ -84,7 +84,7 @@ def flag_rows(con: duckdb.DuckDBPyConnection, sql: str, reasons: dict, name: str
 
     Only the columns the rule needs go through DuckDB, and only (source_row, motif) comes back.
     """
-    motifs = query(con, sql, reasons, **{name: frame[columns]})
+    motifs = query(con, sql, reasons, **{name: (frame, columns)})
     if not np.array_equal(motifs["source_row"].to_numpy(), frame["source_row"].to_numpy()):
         raise RuntimeError("cleaning query returned rows out of order")  # rows are read in source order
     return motifs["motif"]
@@ -116,8 +116,12 @@ def clean_web(con: duckdb.DuckDBPyConnection, web: pd.DataFrame) -> tuple[StepRe
 
 def conflicting_rows(step: StepResult, reason: str, key: str, source: pd.DataFrame) -> pd.DataFrame:
     """Every row of the source sharing a key with a row removed for `reason`: both sides of each conflict."""
-    keys = step.removed.loc[step.removed["motif"] == reason, key]
+    keys = rows_where(step.removed, step.removed["motif"] == reason)[key]
     if keys.empty:
         return source.iloc[0:0]
-    rows = source.loc[source[key].isin(keys)]
-    return rows.sort_values([key, "source_row"]).reset_index(drop=True)
+    rows = rows_where(source, source[key].isin(keys))
+    # By key, then as read: sorted in Arrow, the few rows taken once.
+    order = pc.sort_indices(pa.table({"key": pa.array(rows[key], from_pandas=True),
+                                      "row": rows["source_row"].to_numpy()}),
+                            sort_keys=[("key", "ascending"), ("row", "ascending")])
+    return rows.take(order.to_numpy()).reset_index(drop=True)

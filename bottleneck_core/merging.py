@@ -75,9 +75,9 @@ def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd
     reasons = {"not_in_liaison": NOT_IN_LIAISON, "no_id_web": NO_ID_WEB, "not_on_web": NOT_ON_WEB,
                "web_only": WEB_ONLY}
     joined = query(con, FUSION_SQL, reasons,
-                   erp=erp[["product_id", "price", "stock_quantity", "stock_status", "onsale_web", "source_row"]],
-                   liaison=liaison[["product_id", "id_web", "source_row"]],
-                   web=web[["sku", "post_title", "total_sales", "post_type", "source_row"]])
+                   erp=(erp, ["product_id", "price", "stock_quantity", "stock_status", "onsale_web", "source_row"]),
+                   liaison=(liaison, ["product_id", "id_web", "source_row"]),
+                   web=(web, ["sku", "post_title", "total_sales", "post_type", "source_row"]))
     # The rows are picked in Arrow, and each part becomes a frame once: cheaper than selecting in pandas.
     motif = joined["motif"]
     matched = np.flatnonzero(pc.is_null(motif).to_numpy())

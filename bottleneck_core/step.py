@@ -45,3 +45,11 @@ def split_flagged(step_id: str, title: str, frame: pd.DataFrame, reasons: pa.Chu
     removed = frame.take(np.flatnonzero(~kept)).reset_index(drop=True)
     removed[REASON] = reasons.drop_null().to_pandas(types_mapper=TEXT_TYPES.get)
     return StepResult(step_id, title, len(frame), output, removed)
+
+
+def rows_where(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
+    """The rows where the mask holds (a missing value does not); when none does, which is what a passing
+    check finds, an empty slice of the frame rather than a copy of every column."""
+    if isinstance(mask, pd.Series):
+        mask = mask.to_numpy(dtype=bool, na_value=False)
+    return frame.loc[mask] if mask.any() else frame.iloc[0:0]
