@@ -80,19 +80,23 @@ def scales(factors: list[int]) -> list[dict]:
 
 def app_timings(runs: int) -> dict:
     """(d): through AppTest, upload to first rendered checks, and a slider move on the premium page."""
-    import streamlit as st
-    from streamlit.logger import set_log_level
-    from streamlit.testing.v1 import AppTest
+    import logging
 
-    set_log_level("error")  # AppTest's bare-mode notices, once per run, would split the table
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
 
     files = [(f"{kind}.xlsx", (DATA / f"{kind}.xlsx").read_bytes(), "application/octet-stream")
              for kind in ("erp", "liaison", "web")]
     uploads, slides = [], []
     for _ in range(runs):
-        st.cache_data.clear()  # every upload is a first upload: identified and analysed anew
-        st.cache_resource.clear()
-        app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        # Outside a Streamlit runtime, clearing a cache and creating an AppTest each log a bare-mode warning.
+        logging.disable(logging.WARNING)
+        try:
+            st.cache_data.clear()  # every upload is a first upload: identified and analysed anew
+            st.cache_resource.clear()
+            app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+        finally:
+            logging.disable(logging.NOTSET)
         app.run()
         start = time.perf_counter()
         app.file_uploader(key="uploader").set_value(files).run()
