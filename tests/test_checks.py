@@ -1,12 +1,13 @@
 """Checks are data: each has a status, expected and actual, a French message and its offending rows."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from bottleneck_core.checks import CHECKS, count_check, reference_check, rows_accounted
 from bottleneck_core.config import Config, Expectation
-from bottleneck_core.step import StepResult
+from bottleneck_core.step import StepResult, rows_where
 from conftest import REPO
 
 
@@ -50,3 +51,12 @@ def test_count_check_keeps_a_sample_and_the_full_count():
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_every_check_is_explained_in_the_readme(check_id):
     assert f"`{check_id}`" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_rows_where_keeps_the_rows_whose_mask_holds_and_skips_missing_ones():
+    frame = pd.DataFrame({"sku": ["a", "b", "c"], "price": [1.0, -2.0, 3.0]}, index=[10, 11, 12])
+    assert rows_where(frame, frame["price"] < 0).index.tolist() == [11]
+    assert rows_where(frame, pd.Series([True, pd.NA, True], dtype="boolean", index=frame.index))["sku"].tolist() \
+        == ["a", "c"]
+    none = rows_where(frame, np.zeros(3, dtype=bool))
+    assert none.empty and list(none.columns) == ["sku", "price"]
