@@ -29,7 +29,7 @@ ORDINARY_CSV = "vins_ordinaires.csv"
 SUMMARY_JSON = "summary.json"
 CHECKS_JSON = "checks.json"
 MERGED_PARQUET = "produits_fusionnes.parquet"
-WORKER_REPORT_ROWS = 50_000  # about two seconds of writing: well within a worker's limits
+WORKER_REPORT_ROWS = 50_000  # about half a second of writing: well within a worker's limits
 
 REVENUE_COLUMNS = {"product_id": "Identifiant produit", "sku": "SKU", "name": "Vin", "price": "Prix (€)",
                    "total_sales": "Ventes (unités)", "revenue": "Chiffre d'affaires (€)"}

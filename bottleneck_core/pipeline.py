@@ -18,7 +18,6 @@ from .revenue import revenue_step
 from .step import StepResult
 
 
-
 @dataclass(frozen=True)
 class PipelineResult:
     """Everything a month's run produced: sources, steps, scored products, checks and deliverables."""
