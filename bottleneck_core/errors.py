@@ -1,4 +1,4 @@
-"""The one error type for unusable input: its message is French and names file, column and rows."""
+"""The one error type for unusable input: its message is French and names the file, the column and the rows."""
 from __future__ import annotations
 
 
@@ -9,13 +9,10 @@ class InputError(Exception):
                  rows: list[int] | None = None, hint: str | None = None):
         self.file = file
         self.column = column
-        self.rows = list(rows or [])
+        self.rows = [int(r) for r in rows or []]
         self.hint = hint
         self.detail = message
         super().__init__(self._render())
-
-    def __reduce__(self):
-        return _rebuild, (self.detail, self.file, self.column, self.rows, self.hint)
 
     def _render(self) -> str:
         parts = []
@@ -27,18 +24,16 @@ class InputError(Exception):
             parts.append(describe_rows(self.rows))
         prefix = ", ".join(parts)
         text = f"{prefix} : {self.detail}" if prefix else self.detail
-        if self.hint:
-            text = f"{text} {self.hint}"
-        return text
+        return f"{text} {self.hint}" if self.hint else text
 
 
 def describe_rows(rows: list[int], limit: int = 10) -> str:
-    """French phrase listing spreadsheet row numbers, cut after `limit`."""
+    """`ligne 6`, `lignes 2, 3 et 12 autres`: row numbers as users find them in the file."""
     shown = ", ".join(str(r) for r in rows[:limit])
     more = f" et {len(rows) - limit} autres" if len(rows) > limit else ""
-    word = "ligne" if len(rows) == 1 else "lignes"
-    return f"{word} {shown}{more}"
+    return f"{'ligne' if len(rows) == 1 else 'lignes'} {shown}{more}"
 
 
-def _rebuild(detail, file, column, rows, hint) -> InputError:
-    return InputError(detail, file=file, column=column, rows=rows, hint=hint)
+def at_rows(rows: list[int], limit: int = 10) -> str:
+    """`à la ligne 6`, `aux lignes 2, 3`: the same rows inside a sentence."""
+    return f"{'à la' if len(rows) == 1 else 'aux'} {describe_rows(rows, limit)}"
