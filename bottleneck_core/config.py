@@ -1,4 +1,5 @@
-"""The run's configuration: z-score threshold and the reference figures of the checks."""
+"""The run's configuration: the premium threshold, the reference figures, and the levels of the checks that hold
+for any month (coverage of the join, change since the previous month)."""
 from __future__ import annotations
 
 import math
@@ -16,6 +17,7 @@ REFERENCE_CHECK_IDS = ("erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_
                        "revenue_total", "premium_count")
 COUNT_CHECK_IDS = frozenset(REFERENCE_CHECK_IDS) - {"revenue_total"}
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[1] / "config" / "test_config.yaml"
+TEMPLATE_HINT = "Reprenez le modèle config/test_config.yaml."
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 # The earlier Kestra pipeline's keys, nested by stage, and the check id each stands for.
@@ -39,18 +41,37 @@ class Expectation:
 
 
 @dataclass(frozen=True)
+class Levels:
+    """A share that blocks the month below `error_below` and warns below `warning_below`."""
+
+    error_below: float
+    warning_below: float
+
+
+# Shares the real exports pass (86,5 % and 100 %), and a join that keeps nothing or a small fraction fails.
+DEFAULT_COVERAGE = {"erp_matched": Levels(0.5, 0.8), "web_sales_matched": Levels(0.8, 0.95)}
+DEFAULT_MAX_CHANGE = 0.25
+
+
+@dataclass(frozen=True)
 class Config:
-    """What a run compares against: the premium threshold and the reference figures present."""
+    """What a run compares against: the threshold of record, the reference figures present, the coverage levels
+    and the relative change since the previous month beyond which a figure is a warning."""
 
     threshold: float = DEFAULT_THRESHOLD
     expectations: dict[str, Expectation] = field(default_factory=dict)
+    coverage: dict[str, Levels] = field(default_factory=lambda: dict(DEFAULT_COVERAGE))
+    max_change: float = DEFAULT_MAX_CHANGE
     source: str = "aucune configuration (seuil par défaut, sans chiffres de référence)"
 
     def to_dict(self) -> dict:
         """The config in this project's YAML format, as written into the deliverables."""
         checks = {k: ({"expected": e.expected, "tolerance": e.tolerance} if e.tolerance else {"expected": e.expected})
                   for k, e in self.expectations.items()}
-        return {"zscore_threshold": self.threshold, "checks": checks}
+        coverage = {k: {"error_below": v.error_below, "warning_below": v.warning_below}
+                    for k, v in self.coverage.items()}
+        return {"zscore_threshold": self.threshold, "checks": checks, "coverage": coverage,
+                "month_over_month": {"max_relative_change": self.max_change}}
 
 
 ConfigSource = Union[str, os.PathLike, bytes, IO[bytes], dict, Config, None]
@@ -64,28 +85,26 @@ def load_config(source: ConfigSource = None, name: str | None = None) -> Config:
         return source
     if isinstance(source, dict):
         return parse_config(source, name or "configuration")
-    from .reading import load_raw
+    from .io.files import load_raw
 
     raw = load_raw(source, name or "configuration.yaml")
     label = name or raw.name
     import yaml
 
     try:
-        text = raw.data.decode("utf-8-sig")
-        document = yaml.safe_load(text)
+        document = yaml.safe_load(raw.data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError("la configuration n'est pas un texte UTF-8.", file=label) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        rows = [mark.line + 1] if mark is not None else []
         tag = " (balise non autorisée : seules des valeurs simples sont acceptées)" if "tag" in str(exc) else ""
-        raise InputError(f"la configuration n'est pas un YAML valide{tag}.", file=label, rows=rows,
-                         hint="Reprenez le modèle config/test_config.yaml.") from None
+        raise InputError(f"la configuration n'est pas un YAML valide{tag}.", file=label,
+                         rows=[mark.line + 1] if mark is not None else [], hint=TEMPLATE_HINT) from None
     if document is None:
         document = {}
     if not isinstance(document, dict):
         raise InputError("la configuration doit être une suite de clés et de valeurs.", file=label,
-                         hint="Reprenez le modèle config/test_config.yaml.")
+                         hint=TEMPLATE_HINT)
     return parse_config(document, label)
 
 
@@ -93,42 +112,64 @@ def parse_config(document: dict, label: str) -> Config:
     """A Config from a parsed YAML document of either format; unknown keys and wrong types are refused."""
     if any(stage in document for stage in ("nettoyage", "fusion", "calculs", "identification")):
         return _parse_kestra(document, label)
-    allowed = {"zscore_threshold", "checks"}
-    unknown = sorted(str(k) for k in document if k not in allowed)
-    if unknown:
-        raise InputError(f"clés inconnues : {', '.join(unknown)} (clés reconnues : checks, zscore_threshold).",
-                         file=label, hint="Reprenez le modèle config/test_config.yaml.")
+    allowed = ("checks", "coverage", "month_over_month", "zscore_threshold")
+    _refuse_unknown(document, allowed, label, "")
     threshold = _number(document.get("zscore_threshold", DEFAULT_THRESHOLD), label, "zscore_threshold")
-    checks = document.get("checks") or {}
-    if not isinstance(checks, dict):
-        raise InputError("« checks » doit associer chaque contrôle à sa valeur attendue.", file=label)
     expectations = {}
-    for check_id, spec in checks.items():
+    for check_id, spec in _section(document, "checks", label).items():
         if check_id not in REFERENCE_CHECK_IDS:
             raise InputError(f"contrôle inconnu « {check_id} » (contrôles reconnus : "
                              f"{', '.join(REFERENCE_CHECK_IDS)}).", file=label)
-        if spec is None:
-            continue
         if isinstance(spec, dict):
-            extra = sorted(str(k) for k in spec if k not in ("expected", "tolerance"))
-            if extra:
-                raise InputError(f"clés inconnues pour « {check_id} » : {', '.join(extra)} "
-                                 "(clés reconnues : expected, tolerance).", file=label)
+            _refuse_unknown(spec, ("expected", "tolerance"), label, f"{check_id}.")
             if spec.get("expected") is None:
                 continue
             expected = _number(spec["expected"], label, f"checks.{check_id}.expected")
             tolerance = _number(spec.get("tolerance", 0), label, f"checks.{check_id}.tolerance")
+        elif spec is None:
+            continue
         else:
             expected, tolerance = _number(spec, label, f"checks.{check_id}"), 0.0
         expectations[check_id] = _expectation(check_id, expected, tolerance, label)
-    return Config(threshold, expectations, label)
+    coverage = dict(DEFAULT_COVERAGE)
+    for name, spec in _section(document, "coverage", label).items():
+        if name not in DEFAULT_COVERAGE or not isinstance(spec, dict):
+            raise InputError(f"« coverage.{name} » n'est pas reconnu (parts reconnues : "
+                             f"{', '.join(DEFAULT_COVERAGE)}, chacune avec error_below et warning_below).", file=label)
+        _refuse_unknown(spec, ("error_below", "warning_below"), label, f"coverage.{name}.")
+        error = _share(spec.get("error_below", coverage[name].error_below), label, f"coverage.{name}.error_below")
+        warning = _share(spec.get("warning_below", coverage[name].warning_below), label,
+                         f"coverage.{name}.warning_below")
+        coverage[name] = Levels(error, max(error, warning))
+    drift = _section(document, "month_over_month", label)
+    _refuse_unknown(drift, ("max_relative_change",), label, "month_over_month.")
+    max_change = _number(drift.get("max_relative_change", DEFAULT_MAX_CHANGE), label,
+                         "month_over_month.max_relative_change")
+    if max_change <= 0:
+        raise InputError("« month_over_month.max_relative_change » doit être positif (0.25 pour 25 %).", file=label)
+    return Config(threshold, expectations, coverage, max_change, label)
+
+
+def _section(document: dict, key: str, label: str) -> dict:
+    section = document.get(key) or {}
+    if not isinstance(section, dict):
+        raise InputError(f"« {key} » doit contenir des clés et des valeurs.", file=label, hint=TEMPLATE_HINT)
+    return section
+
+
+def _refuse_unknown(document: dict, allowed: tuple[str, ...], label: str, prefix: str) -> None:
+    unknown = sorted(str(k) for k in document if k not in allowed)
+    if unknown:
+        where = f" pour « {prefix.rstrip('.')} »" if prefix else ""
+        raise InputError(f"clés inconnues{where} : {', '.join(unknown)} (clés reconnues : {', '.join(allowed)}).",
+                         file=label, hint=TEMPLATE_HINT)
 
 
 def _parse_kestra(document: dict, label: str) -> Config:
     expectations: dict[str, Expectation] = {}
     threshold = DEFAULT_THRESHOLD
-    tolerance = 0.01
     calculs = document.get("calculs") or {}
+    tolerance = 0.01
     if isinstance(calculs, dict) and "tolerance_ca" in calculs:
         tolerance = _number(calculs["tolerance_ca"], label, "calculs.tolerance_ca")
     for stage, values in document.items():
@@ -137,14 +178,13 @@ def _parse_kestra(document: dict, label: str) -> Config:
         for key, value in values.items():
             if (stage, key) in KESTRA_KEYS:
                 check_id = KESTRA_KEYS[(stage, key)]
-                number = _number(value, label, f"{stage}.{key}")
-                expectations[check_id] = _expectation(
-                    check_id, number, tolerance if check_id == "revenue_total" else 0.0, label)
+                expectations[check_id] = _expectation(check_id, _number(value, label, f"{stage}.{key}"),
+                                                      tolerance if check_id == "revenue_total" else 0.0, label)
             elif (stage, key) == ("identification", "zscore_seuil"):
                 threshold = _number(value, label, f"{stage}.{key}")
             elif (stage, key) != ("calculs", "tolerance_ca"):
                 raise InputError(f"clé inconnue « {stage}.{key} » dans la configuration Kestra.", file=label)
-    return Config(threshold, expectations, f"{label} (format Kestra)")
+    return Config(threshold, expectations, source=f"{label} (format Kestra)")
 
 
 def _expectation(check_id: str, expected: float, tolerance: float, label: str) -> Expectation:
@@ -157,9 +197,15 @@ def _expectation(check_id: str, expected: float, tolerance: float, label: str) -
 
 def _number(value: object, label: str, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"« {key} » doit être un nombre, pas « {value} ».", file=label,
-                         hint="Reprenez le modèle config/test_config.yaml.")
+        raise InputError(f"« {key} » doit être un nombre, pas « {value} ».", file=label, hint=TEMPLATE_HINT)
     return float(value)
+
+
+def _share(value: object, label: str, key: str) -> float:
+    share = _number(value, label, key)
+    if not 0 <= share <= 1:
+        raise InputError(f"« {key} » est une part entre 0 et 1 (0.8 pour 80 %), pas {share}.", file=label)
+    return share
 
 
 def check_period(period: str | None) -> str:
@@ -169,3 +215,14 @@ def check_period(period: str | None) -> str:
     if not isinstance(period, str) or not _PERIOD.fullmatch(period.strip()):
         raise InputError(f"la période « {period} » n'est pas un mois au format AAAA-MM (par exemple 2026-11).")
     return period.strip()
+
+
+def parse_threshold(text: object) -> float:
+    """A z-score threshold as French users write it (2,5) or as a number: finite, else an InputError."""
+    try:
+        value = float(str(text).strip().replace(",", ".")) if isinstance(text, str) else float(text)
+    except (TypeError, ValueError):
+        raise InputError(f"le seuil de z-score « {text} » n'est pas un nombre (par exemple 2 ou 2,5).") from None
+    if not math.isfinite(value):
+        raise InputError(f"le seuil de z-score « {text} » n'est pas un nombre fini.")
+    return value

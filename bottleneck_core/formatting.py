@@ -1,45 +1,65 @@
-"""French number formats shared by the CLI, the exports and the app (70 568,60 €)."""
+"""French number formats, said once for the CLI, the exports, the notifications and the app (70 568,60 €)."""
 from __future__ import annotations
 
 import math
 
 THOUSANDS = " "  # a plain space: what users type and search for
+NOT_COMPUTABLE = "non calculable"
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
 
 
-def number(value: float | int | None, decimals: int = 2, thousands: str = THOUSANDS) -> str:
-    """A number in French format: space between thousands, comma before decimals."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "non calculable"
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def number(value: float | int | None, decimals: int = 2) -> str:
+    """A number in French format: a space between thousands, a comma before the decimals."""
+    if not _finite(value):
+        return NOT_COMPUTABLE
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", thousands)
+    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", THOUSANDS)
 
 
 def euros(value: float | None) -> str:
-    """An amount in euros, French style: 70 568,60 €."""
-    text = number(value, 2)
-    return text if text == "non calculable" else f"{text} €"
+    """An amount in euros, always with its two decimals: 70 568,60 €."""
+    return f"{number(value, 2)} €" if _finite(value) else NOT_COMPUTABLE
 
 
-def integer(value: int | None) -> str:
-    """A count, French style: 1 428."""
+def integer(value: int | float | None) -> str:
+    """A count: 1 428."""
     return number(value, 0)
 
 
 def percent(share: float | None, decimals: int = 1) -> str:
-    """A share (0..1) as a French percentage: 52,3 %."""
-    if share is None or not math.isfinite(share):
-        return "non calculable"
-    return f"{number(share * 100, decimals)} %"
+    """A share (0..1) as a French percentage with its space: 52,3 %."""
+    return f"{number(share * 100, decimals)} %" if _finite(share) else NOT_COMPUTABLE
+
+
+def signed(text: str, value: float) -> str:
+    """A change with its sign: +1 234,00 €, −3."""
+    return f"+{text}" if value > 0 else (f"−{text.lstrip('-')}" if value < 0 else text)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """`30 vins`, `1 vin`: a French count with its noun."""
-    word = singular if count in (0, 1) else (plural_form or singular + "s")
+    """`30 vins`, `1 vin`, `0 vin`: a French count with its noun."""
+    word = singular if abs(count) <= 1 else (plural_form or singular + "s")
     return f"{integer(count)} {word}"
 
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
+def value(value: object, unit: str = "") -> str:
+    """Any figure shown to users: euros, counts, decimals, shares or text; a dash when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if unit == "€":
+        return euros(value)
+    if unit == "%":
+        return percent(value)
+    if isinstance(value, (int, float)):
+        return integer(value) if float(value).is_integer() else number(value)
+    return str(value)
 
 
 def month_label(period: str) -> str:

@@ -118,4 +118,4 @@ def generate(seed: int = 42, scale: float = 0.2, threshold: float = 2.0) -> Samp
         "merged_rows": Expectation(len(web_idx)), "revenue_total": Expectation(revenue_total, 0.01),
         "premium_count": Expectation(int((z > threshold).sum())),
     }
-    return SampleData(erp, liaison, web, Config(threshold, expectations, "données d'exemple (chiffres attendus)"))
+    return SampleData(erp, liaison, web, Config(threshold, expectations, source="données d'exemple (chiffres attendus)"))

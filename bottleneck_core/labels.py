@@ -1,0 +1,35 @@
+"""What users read instead of identifiers: one table of French column headers, step titles and statuses, used
+by the exports, the CLI and the app alike."""
+from __future__ import annotations
+
+import pandas as pd
+
+COLUMN_LABELS = {
+    "product_id": "Identifiant produit", "sku": "SKU", "name": "Vin", "post_title": "Titre (WEB)",
+    "price": "Prix (€)", "total_sales": "Ventes (unités)", "revenue": "Chiffre d'affaires (€)",
+    "price_zscore": "Z-score du prix", "premium": "Premium", "stock_quantity": "Stock",
+    "stock_status": "Statut du stock", "onsale_web": "En vente sur le web", "post_type": "Type de ligne (WEB)",
+    "id_web": "id_web (LIAISON)", "source_row": "Ligne du fichier", "erp_row": "Ligne ERP", "web_row": "Ligne WEB",
+    "motif": "Motif", "file": "Fichier", "column": "Colonne", "original": "Valeur lue", "repaired": "Valeur retenue",
+    "period": "Mois", "revenue_before": "CA avant (€)", "revenue_after": "CA après (€)",
+    "price_before": "Prix avant (€)", "price_after": "Prix après (€)", "revenue_change": "Écart de CA (€)",
+}
+# How each column's numbers read: euros with two decimals, counts, z-scores, spreadsheet row numbers.
+COLUMN_UNITS = {"price": "€", "revenue": "€", "revenue_before": "€", "revenue_after": "€", "price_before": "€",
+                "price_after": "€", "revenue_change": "€", "total_sales": "count", "stock_quantity": "count",
+                "price_zscore": "z", "source_row": "row", "erp_row": "row", "web_row": "row"}
+
+SOURCE_LABELS = {"erp": "ERP", "liaison": "LIAISON", "web": "WEB"}
+STEP_TITLES = {
+    "read": "Lecture des fichiers", "clean_erp": "Nettoyage ERP", "clean_liaison": "Nettoyage LIAISON",
+    "clean_web": "Nettoyage WEB (lignes sans sku)", "dedup_web": "Dédoublonnage WEB (un sku, une ligne)",
+    "merge": "Fusion ERP – LIAISON – WEB", "revenue": "Chiffre d'affaires par produit", "premium": "Vins premium",
+    "month": "Comparaison avec le mois précédent",
+}
+STATUS_LABELS = {"passed": "réussi", "failed": "échoué", "skipped": "ignoré", "not_computable": "non calculable"}
+SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
+
+
+def french_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows with French headers (unknown columns keep their name)."""
+    return frame.rename(columns={c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS})
