@@ -13,14 +13,14 @@ import time
 import urllib.error
 import urllib.request
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .checks import blocking_failures
-from .formatting import euros, integer, month_label
-
-if TYPE_CHECKING:
-    from .pipeline import PipelineResult
+from ..checks import verdict
+from ..formatting import euros, month_label, plural
+from ..outputs import REPORT
+from ..outputs.bundle import download_name
+from ..outputs.tables import plain, summary
+from ..pipeline import PipelineResult
 
 ATTEMPTS = int(os.environ.get("BOTTLENECK_NOTIFY_ATTEMPTS", "3"))
 BACKOFF_SECONDS = float(os.environ.get("BOTTLENECK_NOTIFY_BACKOFF", "2"))
@@ -28,20 +28,17 @@ TIMEOUT_SECONDS = 10
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def summary_text(result: "PipelineResult") -> str:
+def summary_text(result: PipelineResult) -> str:
     """The run in one short French message."""
-    failed = [c for c in result.checks if c.blocking_failure]
-    verdict = ("tous les contrôles bloquants sont réussis" if not failed else
-               f"{blocking_failures(len(failed))} : "
-               f"{', '.join(c.id for c in failed)}")
     return (f"BottleNeck – analyse de {month_label(result.period)} : chiffre d'affaires "
-            f"{euros(result.revenue_total)}, {integer(result.summary['premium_count'])} vins premium ; {verdict}.")
+            f"{euros(result.revenue_total)}, {plural(len(result.premium), 'vin premium', 'vins premium')}. "
+            f"{verdict(result.checks)}")
 
 
-def webhook_payload(result: "PipelineResult") -> dict:
+def webhook_payload(result: PipelineResult) -> dict:
     """A Slack/Teams/Mattermost incoming-webhook message that also carries the figures."""
-    return {"text": summary_text(result), "summary": result.summary,
-            "failed_checks": [{"id": c.id, "title": c.title, "expected": c.expected, "actual": c.actual,
+    return {"text": summary_text(result), "summary": summary(result),
+            "failed_checks": [{"id": c.id, "title": c.title, "expected": plain(c.expected), "actual": plain(c.actual),
                                "message": c.message} for c in result.checks if c.blocking_failure]}
 
 
@@ -93,8 +90,8 @@ def post_webhook(url: str, payload: dict, attempts: int = ATTEMPTS, backoff: flo
     return _retry(send, attempts, backoff)
 
 
-def email_message(result: "PipelineResult", to: str, sender: str) -> EmailMessage:
-    """The summary as an e-mail, with rapport_ca.xlsx attached."""
+def email_message(result: PipelineResult, report: bytes, to: str, sender: str) -> EmailMessage:
+    """The summary as an e-mail, with the report attached."""
     message = EmailMessage()
     message["Subject"] = f"BottleNeck – analyse de {month_label(result.period)}"
     message["From"] = sender
@@ -102,12 +99,12 @@ def email_message(result: "PipelineResult", to: str, sender: str) -> EmailMessag
     payload = webhook_payload(result)
     lines = [payload["text"], ""] + [f"- {c['title']} : {c['message']}" for c in payload["failed_checks"]]
     message.set_content("\n".join(lines + ["", "Le rapport de chiffre d'affaires est joint."]))
-    message.add_attachment(result.exports()["rapport_ca.xlsx"], maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
-                           filename=f"rapport_ca_{result.period}.xlsx")
+    message.add_attachment(report, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
+                           filename=download_name(REPORT, result))
     return message
 
 
-def send_email(result: "PipelineResult", to: str, environ=os.environ, attempts: int = ATTEMPTS,
+def send_email(result: PipelineResult, report: bytes, to: str, environ=os.environ, attempts: int = ATTEMPTS,
                backoff: float = BACKOFF_SECONDS) -> str | None:
     """Send the summary by SMTP (BOTTLENECK_SMTP_* variables, STARTTLS); None when sent, else why not."""
     host = environ.get("BOTTLENECK_SMTP_HOST")
@@ -118,7 +115,7 @@ def send_email(result: "PipelineResult", to: str, environ=os.environ, attempts: 
     starttls = environ.get("BOTTLENECK_SMTP_STARTTLS", "1") != "0"
     if password and not starttls:
         return "un mot de passe SMTP n'est jamais envoyé sans STARTTLS (BOTTLENECK_SMTP_STARTTLS=0 refusé)"
-    message = email_message(result, to, environ.get("BOTTLENECK_SMTP_FROM") or user or "bottleneck@localhost")
+    message = email_message(result, report, to, environ.get("BOTTLENECK_SMTP_FROM") or user or "bottleneck@localhost")
 
     def send() -> None:
         with smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS) as smtp:
@@ -132,7 +129,7 @@ def send_email(result: "PipelineResult", to: str, environ=os.environ, attempts: 
     return _retry(send, attempts, backoff)
 
 
-def notify(result: "PipelineResult", webhook: str | None = None,
+def notify(result: PipelineResult, files: dict[str, bytes], webhook: str | None = None,
            email: str | None = None) -> list[tuple[bool, str]]:
     """Send the requested notifications; for each, whether it went out and a French line saying so."""
     outcomes = []
@@ -141,7 +138,7 @@ def notify(result: "PipelineResult", webhook: str | None = None,
         outcomes.append((failure is None, f"résumé envoyé au webhook {redacted(webhook)}." if failure is None
                          else f"notification webhook non remise ({redacted(webhook)} : {failure})."))
     if email:
-        failure = send_email(result, email)
+        failure = send_email(result, files[REPORT], email)
         outcomes.append((failure is None, f"résumé et rapport envoyés par e-mail à {email}." if failure is None
                          else f"e-mail non envoyé à {email} ({failure})."))
     return outcomes
