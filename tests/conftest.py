@@ -1,18 +1,17 @@
 """Shared fixtures: the real exports beside the repo, tiny hand-written frames, a DuckDB connection."""
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from bottleneck_core.engine import connect
-from bottleneck_core.merging import merge_sources
-
 REPO = Path(__file__).resolve().parents[1]
 REAL_DATA = Path(os.environ.get("BOTTLENECK_DATA", REPO.parent / "shared" / "data" / "bottleneck"))
 REFERENCE_CONFIG = REPO / "config" / "test_config.yaml"
+KINDS = ("erp", "liaison", "web")
 
 
 @pytest.fixture(scope="session")
@@ -35,26 +34,44 @@ def real_result(real_paths):
     return run_pipeline(*real_paths, config=REFERENCE_CONFIG, period="2026-10")
 
 
-@pytest.fixture
-def fuse(con):
-    """The fusion of products 0..n-1 at these prices, each linked to a WEB sku with these sales."""
-    def fused(prices, sales):
-        ids = [str(i) for i in range(len(prices))]
-        rows = range(2, len(prices) + 2)
-        erp = pd.DataFrame({"product_id": ids, "price": prices, "stock_quantity": 1.0, "stock_status": "instock",
-                            "onsale_web": 1.0, "source_row": rows})
-        liaison = pd.DataFrame({"product_id": ids, "id_web": [f"w{i}" for i in ids], "source_row": rows})
-        web = pd.DataFrame({"sku": [f"w{i}" for i in ids], "post_title": ids, "total_sales": sales,
-                            "post_type": "product", "source_row": rows})
-        return merge_sources(con, erp, liaison, web)
-    return fused
+@pytest.fixture(scope="session")
+def real_frames(real_paths) -> dict[str, pd.DataFrame]:
+    """The real exports as pandas reads them (to build variants of them)."""
+    return {kind: pd.read_excel(path, engine="calamine") for kind, path in zip(KINDS, real_paths)}
+
+
+def xlsx(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame, sep=";", decimal=",", encoding="utf-8") -> bytes:
+    return frame.to_csv(sep=sep, decimal=decimal, index=False).encode(encoding)
 
 
 @pytest.fixture
 def con():
+    from bottleneck_core.steps.sql import connect
+
     connection = connect()
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def month():
+    """A month of n products at these prices, each linked to a WEB sku with these sales, run end to end."""
+    from bottleneck_core import run_pipeline
+
+    def run(prices, sales, **options):
+        ids = [str(i) for i in range(len(prices))]
+        erp = pd.DataFrame({"product_id": ids, "price": prices, "stock_quantity": [1.0] * len(ids)})
+        liaison = pd.DataFrame({"product_id": ids, "id_web": [f"w{i}" for i in ids]})
+        web = pd.DataFrame({"sku": [f"w{i}" for i in ids], "post_title": [f"Vin {i}" for i in ids],
+                            "total_sales": sales, "post_type": ["product"] * len(ids)})
+        return run_pipeline(erp, liaison, web, **options)
+    return run
 
 
 @pytest.fixture

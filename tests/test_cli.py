@@ -1,79 +1,121 @@
-"""The command line, as a subprocess: exit codes 0, 1 and 2, readable tables, no traceback."""
+"""The command line: exit codes 0, 1 and 2, readable French tables and messages, no traceback."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
+
+from bottleneck_core.runs.cli import build_parser, main
 from conftest import REPO
 from test_pipeline import edited_month
 
-
-def cli(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bottleneck_core", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+DELIVERABLES = {"rapport_ca.xlsx", "vins_premium.csv", "vins_ordinaires.csv", "synthese.json", "controles.json"}
 
 
-def test_real_exports_exit_0_with_the_seven_reference_checks_passed(real_paths, tmp_path):
+def cli(*args: str, cwd=REPO, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bottleneck_core", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=180, env={**os.environ, **(env or {})})
+
+
+def run_here(capsys, *args: str) -> tuple[int, str, str]:
+    """The CLI in this process (what a subprocess would print, without its start-up cost)."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_real_exports_exit_0_with_the_reference_checks_passed(real_paths, tmp_path):
     erp, liaison, web = map(str, real_paths)
     done = cli("run", "--erp", erp, "--liaison", liaison, "--web", web, "--period", "2026-10", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    for check_id in ("erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_rows", "merged_rows",
-                     "revenue_total", "premium_count"):
-        assert any(line.startswith("OK") and f" {check_id} " in line for line in done.stdout.splitlines()), check_id
-    assert "70 568,60 €" in done.stdout
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    for check_id in ("erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_rows", "merged_rows", "revenue_total",
+                     "premium_count"):
+        assert any(line.startswith("OK") and line.endswith(f" {check_id}") for line in done.stdout.splitlines())
+    assert "70 568,60 €" in done.stdout and "Tous les contrôles bloquants sont réussis. 3 avertissements." in done.stdout
+    summary = json.loads((tmp_path / "synthese.json").read_text())
     assert summary["revenue_total"] == 70568.6 and summary["premium_count"] == 30
-    assert {p.name for p in tmp_path.iterdir()} == {"rapport_ca.xlsx", "vins_premium.csv", "vins_ordinaires.csv",
-                                                    "summary.json", "checks.json"}
+    assert {p.name for p in tmp_path.iterdir()} == DELIVERABLES
 
 
-def test_failed_reference_checks_exit_1_and_still_write_everything(real_paths, tmp_path):
+def test_failed_reference_checks_exit_1_and_still_write_everything(real_frames, tmp_path, capsys):
     names = []
-    for kind, data in zip(("erp", "liaison", "web"), edited_month(real_paths)):
-        path = tmp_path / f"{kind}.xlsx"
-        path.write_bytes(data)
-        names.append(str(path))
-    out = tmp_path / "out"
-    done = cli("run", "--erp", names[0], "--liaison", names[1], "--web", names[2], "--out", str(out))
-    assert done.returncode == 1
-    assert "ÉCHEC" in done.stdout and "revenue_total" in done.stdout
-    assert json.loads((out / "summary.json").read_text())["checks_passed"] is False
-    assert (out / "rapport_ca.xlsx").stat().st_size > 0
+    for kind, data in zip(("erp", "liaison", "web"), edited_month(real_frames)):
+        (tmp_path / f"{kind}.xlsx").write_bytes(data)
+        names.append(str(tmp_path / f"{kind}.xlsx"))
+    code, out, _ = run_here(capsys, "run", "--erp", names[0], "--liaison", names[1], "--web", names[2], "--out",
+                            str(tmp_path / "out"))
+    assert code == 1 and "ÉCHEC" in out and "revenue_total" in out
+    assert json.loads((tmp_path / "out" / "synthese.json").read_text())["checks_passed"] is False
+    assert {p.name for p in (tmp_path / "out").iterdir()} == DELIVERABLES
 
 
-def test_unusable_input_exits_2_with_one_french_line(real_paths, tmp_path):
+def test_unusable_input_exits_2_with_one_french_line_and_no_file_written(real_paths, tmp_path, capsys):
     erp, liaison, web = map(str, real_paths)
-    done = cli("run", "--erp", web, "--liaison", liaison, "--web", web, "--out", str(tmp_path))
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr
-    assert done.stderr.startswith("Erreur : Fichier « web.xlsx »")
-    assert "ressemble à l'export WEB" in done.stderr
-    assert not any(tmp_path.iterdir())
+    code, _, err = run_here(capsys, "run", "--erp", web, "--liaison", liaison, "--web", web, "--out", str(tmp_path / "o"))
+    assert code == 2 and err.count("\n") == 1 and err.startswith("Erreur : Fichier « web.xlsx »")
+    assert "ressemble à l'export WEB" in err and not (tmp_path / "o").exists()
 
 
-def test_missing_file_and_bad_arguments_exit_2(tmp_path):
-    done = cli("run", "--erp", "nulle-part.xlsx", "--liaison", "x", "--web", "y", "--out", str(tmp_path))
-    assert done.returncode == 2 and "introuvable" in done.stderr and "Traceback" not in done.stderr
-    done = cli("run", "--period", "novembre", "--sample", "--out", str(tmp_path))
-    assert done.returncode == 2 and "AAAA-MM" in done.stderr
-    done = cli("run", "--nope")
-    assert done.returncode == 2 and "arguments invalides" in done.stderr
+@pytest.mark.parametrize("argv, fragment", [
+    (["run", "--threshold", "deux", "--sample"], "option --threshold : le seuil de z-score « deux » n'est pas un nombre"),
+    (["run", "--nope"], "arguments non reconnus : --nope"),
+    (["run", "--period"], "option --period : une valeur est attendue"),
+    (["compare", "2026-10"], "options obligatoires manquantes : APRES"),
+    (["autre"], "choix invalide : 'autre'"),
+])
+def test_argument_errors_are_french_one_line_and_exit_2(argv, fragment, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and fragment in err and err.count("\n") == 1
+    assert not any(word in err for word in ("invalid ", "unrecognized", "expected", "required", "usage:"))
 
 
-def test_sample_runs_with_its_own_figures(tmp_path):
-    done = cli("run", "--sample", "--out", str(tmp_path))
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "Tous les contrôles bloquants sont réussis" in done.stdout
+def test_help_is_french():
+    text = build_parser().format_help() + build_parser()._subparsers._group_actions[0].choices["run"].format_help()
+    assert text.startswith("utilisation : python -m bottleneck_core") and "afficher cette aide et quitter" in text
+    assert not any(word in text for word in ("usage:", "show this help", "positional arguments"))
+
+
+def test_a_threshold_written_with_a_comma_is_accepted(tmp_path, capsys):
+    code, out, _ = run_here(capsys, "run", "--sample", "--threshold", "2,5", "--out", str(tmp_path))
+    assert code == 0 and "z-score > 2,50" in out and "seuil simulé" in out
+    assert json.loads((tmp_path / "synthese.json").read_text())["threshold"] == 2.5
+
+
+@pytest.mark.parametrize("problem", ["missing", "directory", "loop", "not_a_directory"])
+def test_an_input_that_cannot_be_opened_is_an_input_problem_in_french(problem, tmp_path, capsys):
+    path = {"missing": tmp_path / "nulle-part.xlsx", "directory": tmp_path, "loop": tmp_path / "boucle.xlsx",
+            "not_a_directory": tmp_path / "fichier.txt" / "erp.xlsx"}[problem]
+    if problem == "loop":
+        os.symlink(path, path)
+    (tmp_path / "fichier.txt").write_text("x")
+    code, _, err = run_here(capsys, "run", "--erp", str(path), "--liaison", "x", "--web", "y", "--out",
+                            str(tmp_path / "o"))
+    expected = {"missing": "introuvable", "directory": "est un dossier", "loop": "tourne en rond",
+                "not_a_directory": "n'est pas un dossier"}[problem]
+    assert code == 2 and expected in err and "livrables" not in err and "Errno" not in err
+
+
+def test_an_output_folder_that_cannot_be_written_is_said_in_french(tmp_path, capsys):
+    (tmp_path / "out").write_text("un fichier, pas un dossier")
+    code, _, err = run_here(capsys, "run", "--sample", "--out", str(tmp_path / "out" / "sous-dossier"))
+    assert code == 2 and "impossible d'écrire les livrables (un élément du chemin n'est pas un dossier)" in err
+
+
+def test_sample_runs_with_its_own_figures(tmp_path, capsys):
+    code, out, _ = run_here(capsys, "run", "--sample", "--out", str(tmp_path))
+    assert code == 0 and "Tous les contrôles bloquants sont réussis" in out and "Données d'exemple" in out
 
 
 def test_every_command_and_option_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    from bottleneck_core.cli import build_parser
-
-    parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices
-    for name, sub in commands.items():
+    for name, sub in build_parser()._subparsers._group_actions[0].choices.items():
         assert f"python -m bottleneck_core {name}" in readme, name
         for action in sub._actions:
             for option in action.option_strings:
@@ -81,27 +123,47 @@ def test_every_command_and_option_is_documented_in_the_readme():
                     assert option in readme, option
 
 
-def test_from_dir_takes_the_newest_export_of_each_kind(real_paths, tmp_path):
-    import os
-    import shutil
-
-    import pandas as pd
-
+def drop_folder(real_paths, tmp_path):
     drop = tmp_path / "depot"
     drop.mkdir()
     for path in real_paths:
         shutil.copy(path, drop / path.name)
-    older = pd.read_excel(real_paths[0], engine="calamine").iloc[:100]
-    older.to_csv(drop / "erp_ancien.csv", sep=";", decimal=",", index=False)
+    return drop
+
+
+def test_from_dir_takes_the_three_exports_of_the_newest_drop_and_names_them(real_paths, real_frames, tmp_path, capsys):
+    drop = drop_folder(real_paths, tmp_path)
+    real_frames["erp"].iloc[:100].to_csv(drop / "erp_ancien.csv", sep=";", decimal=",", index=False)
     os.utime(drop / "erp_ancien.csv", (1_600_000_000, 1_600_000_000))  # an export from 2020
     (drop / "notes.csv").write_text("bonjour\n")
     (drop / "archive_2019.xlsx").write_text("plus lisible")  # older than the three chosen: never opened
     os.utime(drop / "archive_2019.xlsx", (1_550_000_000, 1_550_000_000))
-    done = cli("run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
-    assert done.returncode == 0, done.stderr
-    assert "Exports retenus : ERP erp.xlsx" in done.stdout and "70 568,60 €" in done.stdout
-    assert "notes.csv" in done.stderr and "Traceback" not in done.stderr
-    assert "archive_2019" not in done.stderr
+    code, out, err = run_here(capsys, "run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "Exports retenus : ERP erp.xlsx, LIAISON liaison.xlsx, WEB web.xlsx" in out and "70 568,60 €" in out
+    assert "notes.csv" in err and "archive_2019" not in err
+    summary = json.loads((tmp_path / "out" / "synthese.json").read_text())
+    assert {k: v["name"] for k, v in summary["sources"].items()} == {"erp": "erp.xlsx", "liaison": "liaison.xlsx",
+                                                                     "web": "web.xlsx"}
+
+
+def test_from_dir_stops_on_an_unusable_newest_export_rather_than_take_last_months(real_paths, tmp_path, capsys):
+    drop = drop_folder(real_paths, tmp_path)
+    for path in drop.iterdir():
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    shutil.copy(real_paths[2], drop / "web_octobre.xlsx")
+    os.utime(drop / "web_octobre.xlsx", (1_690_000_000, 1_690_000_000))  # last month's, still readable
+    pd.DataFrame({"sku": ["1"], "total_sales": ["douze"], "post_title": ["x"]}).to_csv(drop / "web_nov.csv", index=False)
+    code, _, err = run_here(capsys, "run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
+    assert code == 2 and "l'export WEB le plus récent, « web_nov.csv », est inutilisable" in err
+    assert "« douze »" in err and not (tmp_path / "out").exists()
+
+
+def test_from_dir_refuses_exports_of_different_drops(real_paths, tmp_path, capsys):
+    drop = drop_folder(real_paths, tmp_path)
+    os.utime(drop / "web.xlsx", (1_690_000_000, 1_690_000_000))  # a month older than the other two
+    code, _, err = run_here(capsys, "run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
+    assert code == 2 and "ne viennent pas du même dépôt" in err and "WEB « web.xlsx »" in err
     (drop / "web.xlsx").unlink()
-    done = cli("run", "--from-dir", str(drop), "--out", str(tmp_path / "out2"))
-    assert done.returncode == 2 and "il manque l'export WEB" in done.stderr
+    code, _, err = run_here(capsys, "run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
+    assert code == 2 and "il manque l'export WEB" in err

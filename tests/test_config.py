@@ -3,24 +3,33 @@ from __future__ import annotations
 
 import pytest
 
-from bottleneck_core.config import REFERENCE_CHECK_IDS, check_period, load_config
+from bottleneck_core.config import (DEFAULT_COVERAGE, REFERENCE_CHECK_IDS, Levels, check_period, load_config,
+                                    parse_threshold)
 from bottleneck_core.errors import InputError
 from conftest import REFERENCE_CONFIG
 
 
-def test_reference_config_holds_the_seven_figures():
+def test_reference_config_holds_the_seven_figures_and_the_default_levels():
     config = load_config(REFERENCE_CONFIG)
     assert set(config.expectations) == set(REFERENCE_CHECK_IDS)
-    assert config.expectations["revenue_total"].expected == 70568.60
-    assert config.expectations["revenue_total"].tolerance == 0.01
-    assert config.threshold == 2.0
+    assert (config.expectations["revenue_total"].expected, config.expectations["revenue_total"].tolerance) == \
+        (70568.60, 0.01)
+    assert config.threshold == 2.0 and config.coverage == DEFAULT_COVERAGE and config.max_change == 0.25
 
 
 def test_kestra_config_reads_as_the_same_figures(real_data):
-    kestra = load_config(real_data / "test_config_kestra.yaml")
-    ours = load_config(REFERENCE_CONFIG)
-    assert kestra.expectations == ours.expectations
-    assert kestra.threshold == ours.threshold
+    kestra, ours = load_config(real_data / "test_config_kestra.yaml"), load_config(REFERENCE_CONFIG)
+    assert kestra.expectations == ours.expectations and kestra.threshold == ours.threshold
+    assert kestra.source.endswith("(format Kestra)")
+
+
+def test_coverage_levels_and_the_allowed_monthly_change_can_be_set():
+    config = load_config(b"coverage:\n  erp_matched: {error_below: 0.6, warning_below: 0.9}\n"
+                         b"month_over_month:\n  max_relative_change: 0.4\n")
+    assert config.coverage["erp_matched"] == Levels(0.6, 0.9)
+    assert config.coverage["web_sales_matched"] == DEFAULT_COVERAGE["web_sales_matched"]
+    assert config.max_change == 0.4 and load_config(config.to_dict()) == config.__class__(
+        config.threshold, config.expectations, config.coverage, config.max_change, "configuration")
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -28,6 +37,9 @@ def test_kestra_config_reads_as_the_same_figures(real_data):
     (b"seuil: 2\n", "clés inconnues : seuil"),
     (b"checks:\n  erp_rows: 12.5\n", "nombre entier"),
     (b"checks:\n  ca: 3\n", "contrôle inconnu « ca »"),
+    (b"coverage:\n  erp_matched: {error_below: 80}\n", "une part entre 0 et 1"),
+    (b"coverage:\n  autre: {error_below: 0.1}\n", "« coverage.autre » n'est pas reconnu"),
+    (b"month_over_month:\n  max_relative_change: 0\n", "doit être positif"),
     (b"!!python/object/apply:os.system ['echo pwned']\n", "balise non autorisée"),
     (b"checks: [1, 2\n", "n'est pas un YAML valide"),
     (b"- 1\n- 2\n", "suite de clés et de valeurs"),
@@ -35,13 +47,11 @@ def test_kestra_config_reads_as_the_same_figures(real_data):
 def test_bad_configs_are_refused_in_french(text, fragment):
     with pytest.raises(InputError) as err:
         load_config(text, "config.yaml")
-    assert fragment in str(err.value)
-    assert "config.yaml" in str(err.value)
+    assert fragment in str(err.value) and "config.yaml" in str(err.value)
 
 
 def test_absent_figures_are_simply_not_expected():
-    config = load_config(b"checks:\n  erp_rows: 825\n  merged_rows:\n")
-    assert set(config.expectations) == {"erp_rows"}
+    assert set(load_config(b"checks:\n  erp_rows: 825\n  merged_rows:\n").expectations) == {"erp_rows"}
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026/11", "novembre", "26-11"])
@@ -50,5 +60,12 @@ def test_a_period_must_be_a_month(period):
         check_period(period)
 
 
-def test_no_period_means_the_current_month():
-    assert len(check_period(None)) == 7
+@pytest.mark.parametrize("text, value", [("2,5", 2.5), ("2.5", 2.5), (" 3 ", 3.0), (1.5, 1.5)])
+def test_a_threshold_is_read_as_french_users_write_it(text, value):
+    assert parse_threshold(text) == value
+
+
+@pytest.mark.parametrize("text", ["deux", "inf", "nan", None])
+def test_a_threshold_that_is_no_finite_number_is_refused(text):
+    with pytest.raises(InputError, match="seuil de z-score"):
+        parse_threshold(text)

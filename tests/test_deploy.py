@@ -1,4 +1,4 @@
-"""The scheduled run as deployed: the Kestra flow's own command line runs here on the real exports."""
+"""The scheduled run as deployed: the Kestra flow's own command line runs here, and a failed month is told once."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,7 @@ import yaml
 from conftest import REPO
 
 FLOW = REPO / "deploy" / "kestra" / "bottleneck_monthly.yaml"
+DELIVERABLES = {"rapport_ca.xlsx", "vins_premium.csv", "vins_ordinaires.csv", "synthese.json", "controles.json"}
 
 
 def flow() -> dict:
@@ -25,10 +26,11 @@ def test_the_flow_is_scheduled_the_15th_at_9_paris_time_with_defaults_retries_an
     assert trigger["type"].endswith("trigger.Schedule")
     assert (trigger["cron"], trigger["timezone"]) == ("0 9 15 * *", "Europe/Paris")
     assert all("defaults" in item for item in spec["inputs"])  # scheduled executions need no input
-    task, = spec["tasks"]
-    assert task["retry"]["maxAttempts"] >= 2 and task["outputFiles"] == ["out/*"]
+    analyse, failed_month = spec["tasks"]
+    assert analyse["retry"]["maxAttempts"] >= 2 and analyse["outputFiles"] == ["out/*"]
     assert spec["errors"] and "BOTTLENECK_WEBHOOK" in json.dumps(spec["errors"])
-    assert "secret(" in json.dumps(task["env"])  # secrets come from Kestra, never from the flow
+    assert all("secret(" in value for value in analyse["env"].values())  # secrets come from Kestra
+    assert failed_month["then"][0]["type"].endswith("execution.Exit") and failed_month["then"][0]["state"] == "WARNING"
 
 
 def render(command: str, values: dict[str, str]) -> str:
@@ -41,7 +43,7 @@ def render(command: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{(.*?)\}\}", one, command)
 
 
-def test_the_flow_command_runs_on_the_real_exports(real_data, tmp_path):
+def run_flow_command(real_data, tmp_path, config: str | None = None) -> tuple[subprocess.CompletedProcess, object]:
     drop = tmp_path / "depot"
     drop.mkdir()
     for name in ("erp.xlsx", "liaison.xlsx", "web.xlsx"):
@@ -49,19 +51,32 @@ def test_the_flow_command_runs_on_the_real_exports(real_data, tmp_path):
     (drop / "lisez-moi.txt").write_text("pas un export")
     work = tmp_path / "kestra-work"
     work.mkdir()
-    values = {"inputs.project_dir": str(REPO), "inputs.drop_dir": str(drop),
-              "inputs.history": str(tmp_path / "history.duckdb"), "inputs.notify_email": "",
+    values = {"inputs.project_dir": str(REPO), "inputs.drop_dir": str(drop), "inputs.notify_email": "",
               "render(vars.period)": "2026-11", "workingDir": str(work)}
     commands = [render(c, values) for c in flow()["tasks"][0]["commands"] if "bottleneck_core run" in c]
     assert len(commands) == 1
-    env = {**os.environ, "BOTTLENECK_NOTIFY_WEBHOOK": ""}
+    env = {**os.environ, "BOTTLENECK_NOTIFY_WEBHOOK": "", "BOTTLENECK_HISTORY": str(tmp_path / "history.duckdb")}
+    if config:
+        (tmp_path / "config.yaml").write_text(config)
+        commands[0] = commands[0].replace("--from-dir", f"--config {tmp_path / 'config.yaml'} --from-dir")
     done = subprocess.run(["bash", "-c", commands[0]], cwd=work, capture_output=True, text=True, timeout=180, env=env)
+    return done, work
+
+
+def test_the_flow_command_runs_on_the_real_exports(real_data, tmp_path):
+    done, work = run_flow_command(real_data, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    outputs = {p.name for p in (work / "out").iterdir()}
-    assert outputs == {"rapport_ca.xlsx", "vins_premium.csv", "vins_ordinaires.csv", "summary.json", "checks.json"}
-    summary = json.loads((work / "out" / "summary.json").read_text())
+    assert {p.name for p in (work / "out").iterdir()} == DELIVERABLES
+    summary = json.loads((work / "out" / "synthese.json").read_text())
     assert (summary["period"], summary["revenue_total"], summary["premium_count"]) == ("2026-11", 70568.6, 30)
-    assert "enregistrée dans l'historique" in done.stdout
+    assert "enregistrée dans l'historique" in done.stdout and "::{" not in done.stdout
+
+
+def test_a_failed_month_completes_the_task_once_and_says_so_to_the_flow(real_data, tmp_path):
+    done, work = run_flow_command(real_data, tmp_path, config="checks:\n  premium_count: 12\n")
+    assert done.returncode == 0  # not retried: the analysis completed, and notified the team itself
+    assert '::{"outputs":{"checks_failed":true}}::' in done.stdout
+    assert json.loads((work / "out" / "synthese.json").read_text())["checks_passed"] is False
 
 
 def test_cron_and_systemd_run_the_same_command():

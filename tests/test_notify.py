@@ -69,7 +69,7 @@ def test_a_run_posts_one_json_summary_to_the_webhook(real_paths, tmp_path, webho
     message = json.loads(body)
     assert set(message) == {"text", "summary", "failed_checks"}
     assert "octobre 2026" in message["text"] and "70 568,60 €" in message["text"] and "30 vins premium" in message["text"]
-    assert message["summary"] == json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert message["summary"] == json.loads((tmp_path / "out" / "synthese.json").read_text())
     assert message["failed_checks"] == []
     assert "SECRET-TOKEN" not in done.stdout + done.stderr
 
@@ -88,7 +88,7 @@ def test_a_dead_webhook_changes_nothing_but_a_warning(real_paths, tmp_path, webh
     assert "SECRET-TOKEN" not in done.stdout + done.stderr
     if status:
         assert len(handler.received) == 3  # retried, then given up
-    for name in ("summary.json", "vins_premium.csv", "checks.json"):
+    for name in ("synthese.json", "vins_premium.csv", "controles.json"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes()
 
 
@@ -126,7 +126,7 @@ def test_a_run_emails_the_summary_with_the_report_attached(real_paths, tmp_path,
     attachment, = list(message.iter_attachments())
     assert attachment.get_filename() == "rapport_ca_2026-10.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
-    assert book.sheetnames == ["CA par produit", "Synthèse", "Contrôles"]
+    assert book.sheetnames == ["CA par produit", "Vins premium", "Vins ordinaires", "Synthèse", "Contrôles"]
 
 
 def test_a_password_is_never_sent_without_starttls(real_paths, tmp_path, smtp_server):
@@ -174,7 +174,7 @@ def test_a_dead_smtp_server_changes_nothing_but_a_warning(real_paths, tmp_path):
            "BOTTLENECK_SMTP_STARTTLS": "0"}
     done = run_cli(real_paths, tmp_path / "out", "--notify-email", "pm@bottleneck.test", env=env)
     assert done.returncode == 0 and "Attention : e-mail non envoyé" in done.stderr
-    assert json.loads((tmp_path / "out" / "summary.json").read_text())["revenue_total"] == 70568.6
+    assert json.loads((tmp_path / "out" / "synthese.json").read_text())["revenue_total"] == 70568.6
 
 
 def test_failed_checks_are_named_in_the_message_and_keep_exit_code_1(real_paths, tmp_path, webhook):
@@ -185,4 +185,4 @@ def test_failed_checks_are_named_in_the_message_and_keep_exit_code_1(real_paths,
     assert done.returncode == 1
     message = json.loads(handler.received[0][2])
     assert [c["id"] for c in message["failed_checks"]] == ["premium_count"]
-    assert "1 contrôle bloquant en échec : premium_count" in message["text"]
+    assert "1 contrôle bloquant en échec : Nombre de vins premium." in message["text"]

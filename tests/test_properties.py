@@ -9,8 +9,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bottleneck_core import run_pipeline
-from bottleneck_core.exports import FORMULA_PREFIXES
+from bottleneck_core import deliverables, run_pipeline
+from bottleneck_core.outputs.extracts import FORMULA_PREFIXES
+from bottleneck_core.outputs.tables import summary
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -59,7 +60,7 @@ def test_every_step_accounts_for_every_row_and_totals_add_up(month):
     for step in result.steps:
         assert step.rows_in == step.rows_out + step.rows_removed, step.id
     assert round(result.products["revenue"].sum(), 2) == result.revenue_total
-    assert len(result.premium) + len(result.ordinary) == result.summary["rows"]["merged"]
+    assert len(result.premium) + len(result.ordinary) == summary(result)["rows"]["merged"]
     statuses = {c.id: c.status for c in result.checks}
     assert all(statuses[i] in ("passed", "not_computable") for i in
                ("revenue_adds_up", "premium_split_complete", "premium_above_threshold", "no_null_keys"))
@@ -70,7 +71,7 @@ def test_every_step_accounts_for_every_row_and_totals_add_up(month):
 def test_the_result_does_not_depend_on_row_order(month, rng):
     shuffled = [frame.sample(frac=1.0, random_state=rng.randint(0, 10_000)) for frame in month]
     a, b = run_pipeline(*month), run_pipeline(*shuffled)
-    assert a.summary == b.summary
+    assert figures(a) == figures(b)
     assert sorted(a.premium["product_id"]) == sorted(b.premium["product_id"])
     assert (a.products.set_index("product_id")["revenue"].sort_index()
             .equals(b.products.set_index("product_id")["revenue"].sort_index()))
@@ -82,7 +83,14 @@ def test_keys_join_alike_however_they_are_written(month, liaison_style, web_styl
     erp, liaison, web = month
     respelled = (erp, liaison.assign(id_web=respell(liaison["id_web"], liaison_style)),
                  web.assign(sku=respell(web["sku"], web_style)))
-    assert run_pipeline(*month).summary == run_pipeline(*respelled).summary
+    assert figures(run_pipeline(*month)) == figures(run_pipeline(*respelled))  # repaired spellings are warned
+
+
+def figures(result) -> dict:
+    """What the month says, beside how its files were written (statistics to 9 digits: summing prices in another
+    order moves their last bit)."""
+    return {k: round(v, 9) if isinstance(v, float) else v for k, v in summary(result).items()
+            if k not in ("warnings", "sources")}
 
 
 def unneutralise(text: str) -> str:
@@ -93,7 +101,7 @@ def unneutralise(text: str) -> str:
 @given(months())
 def test_every_export_reads_back_to_the_same_values(month):
     result = run_pipeline(*month)
-    files = result.exports()
+    files = deliverables(result)
     back = pd.concat([pd.read_csv(io.BytesIO(files[name]), sep=";", decimal=",", encoding="utf-8-sig",
                                   dtype={"Identifiant produit": str, "SKU": str, "Vin": str}, keep_default_na=False)
                       for name in ("vins_premium.csv", "vins_ordinaires.csv")])
