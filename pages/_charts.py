@@ -1,4 +1,4 @@
-"""Plotly figures for the pages, built from the core's tables; French number separators."""
+"""Plotly figures of the core's tables, read the French way (2 000 ; 12,5 %); no figure is computed here."""
 from __future__ import annotations
 
 import html
@@ -7,17 +7,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bottleneck_core.checks import blocking_failures
+from bottleneck_core.formatting import month_label
 
-WINE = "#7B1E3A"
-GOLD = "#C9A227"
-GREY = "#B9A9AE"
-def as_text(label: object) -> str:
-    """A wine name shown as written: plotly would otherwise render the HTML tags some titles contain."""
-    return html.escape(str(label), quote=False)
-
-
+WINE, GOLD, GREY, GREEN = "#7B1E3A", "#C9A227", "#B9A9AE", "#2E7D32"
 EURO_TICKS = ",~f"  # with the separators below: 2 000, 2 500,5
 FRENCH = dict(separators=", ", font=dict(family="sans-serif"), margin=dict(l=10, r=10, t=50, b=10))
+CONFIG = {"displaylogo": False, "locale": "fr"}
+
+
+def as_text(label: object) -> str:
+    """A wine name shown as written: plotly would otherwise render the HTML some titles contain."""
+    return html.escape(str(label), quote=False)
 
 
 def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
@@ -25,9 +25,8 @@ def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
     ordered = top.iloc[::-1]
     names = ordered["name"].fillna(ordered["sku"])
     names = names.where(~names.duplicated(keep=False), names + " (" + ordered["sku"].fillna("") + ")")
-    labels = names.map(as_text)
-    figure = go.Figure(go.Bar(x=ordered["revenue"], y=labels, orientation="h",
-                              marker_color=WINE, hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"))
+    figure = go.Figure(go.Bar(x=ordered["revenue"], y=names.map(as_text), orientation="h", marker_color=WINE,
+                              hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"))
     figure.update_layout(title=f"Top {len(top)} des vins par chiffre d'affaires", xaxis_title="Chiffre d'affaires (€)",
                          xaxis_tickformat=EURO_TICKS, height=max(420, 24 * len(top)), **FRENCH)
     return figure
@@ -45,51 +44,48 @@ def pareto_chart(curve: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def revenue_histogram(products: pd.DataFrame) -> go.Figure:
-    """How revenue per product is distributed."""
-    figure = go.Figure(go.Histogram(x=products["revenue"], nbinsx=40, marker_color=WINE,
-                                    hovertemplate="%{x} €<br>%{y} produits<extra></extra>"))
-    figure.update_layout(title="Répartition du CA par produit", xaxis_title="Chiffre d'affaires du produit (€)",
-                         xaxis_tickformat=EURO_TICKS, yaxis_title="Nombre de produits", bargap=0.05, height=420,
-                         **FRENCH)
+def revenue_bins_chart(bins: pd.DataFrame) -> go.Figure:
+    """How many products make how much revenue, on a 1-2-5 scale of euros."""
+    figure = go.Figure(go.Bar(x=bins["bin"], y=bins["products"], marker_color=[GREY] + [WINE] * (len(bins) - 1),
+                              customdata=bins["revenue"],
+                              hovertemplate="%{x} : %{y} produits, %{customdata:,.2f} € au total<extra></extra>"))
+    figure.update_layout(title="Produits par tranche de chiffre d'affaires", xaxis_title="CA du produit sur le mois",
+                         yaxis_title="Nombre de produits", xaxis_type="category", height=420, **FRENCH)
     return figure
 
 
-def zscore_histogram(products: pd.DataFrame, premium: pd.Series, threshold: float) -> go.Figure:
-    """Price z-scores, premium wines in gold, with the threshold line."""
+def zscore_chart(bins: pd.DataFrame, threshold: float) -> go.Figure:
+    """Price z-scores by quarter, premium wines in gold, with the threshold line."""
     figure = go.Figure()
-    figure.add_histogram(x=products.loc[~premium, "price_zscore"], name="Vins ordinaires", marker_color=GREY,
-                         xbins=dict(size=0.25))
-    figure.add_histogram(x=products.loc[premium, "price_zscore"], name="Vins premium", marker_color=GOLD,
-                         xbins=dict(size=0.25))
+    figure.add_bar(x=bins["start"] + 0.125, y=bins["ordinary"], name="Vins ordinaires", marker_color=GREY, width=0.24)
+    figure.add_bar(x=bins["start"] + 0.125, y=bins["premium"], name="Vins premium", marker_color=GOLD, width=0.24)
     figure.add_vline(x=threshold, line_dash="dash", line_color=WINE,
                      annotation_text=f"seuil z = {threshold:.2f}".replace(".", ","))
-    figure.update_layout(barmode="overlay", title="Z-score des prix", xaxis_title="Z-score du prix",
+    figure.update_layout(barmode="stack", title="Z-score des prix", xaxis_title="Z-score du prix",
                          yaxis_title="Nombre de vins", height=420, legend=dict(orientation="h", y=-0.2), **FRENCH)
     return figure
 
 
-def monthly_lines(runs: pd.DataFrame) -> go.Figure:
-    """Revenue (left axis) and premium count (right axis) by month."""
-    figure = go.Figure()
-    figure.add_scatter(x=runs["period"], y=runs["revenue_total"], name="Chiffre d'affaires (€)", mode="lines+markers",
-                       line=dict(color=WINE, width=3))
-    figure.add_scatter(x=runs["period"], y=runs["premium_count"], name="Vins premium", mode="lines+markers",
-                       line=dict(color=GOLD, width=3, dash="dot"), yaxis="y2")
-    figure.update_layout(title="Chiffre d'affaires et vins premium par mois", xaxis=dict(type="category", title="Mois"),
-                         yaxis=dict(title="Chiffre d'affaires (€)", tickformat=EURO_TICKS),
-                         yaxis2=dict(title="Vins premium", overlaying="y", side="right", rangemode="tozero"),
-                         legend=dict(orientation="h", y=-0.25), height=420, **FRENCH)
+def monthly_chart(runs: pd.DataFrame, column: str, title: str, euros: bool) -> go.Figure:
+    """One figure by month: a line of its own, whole numbers for counts."""
+    figure = go.Figure(go.Scatter(x=runs["period"].map(month_label), y=runs[column], mode="lines+markers",
+                                  line=dict(color=WINE if euros else GOLD, width=3),
+                                  hovertemplate="%{x} : %{y:,.2f} €<extra></extra>" if euros else
+                                  "%{x} : %{y:,d}<extra></extra>"))
+    figure.update_layout(title=title, xaxis=dict(type="category", title="Mois"),
+                         yaxis=dict(tickformat=EURO_TICKS if euros else ",d", rangemode="tozero",
+                                    dtick=None if euros else max(1, int(runs[column].max() // 6) or 1)),
+                         height=320, **FRENCH)
     return figure
 
 
 def monthly_checks(runs: pd.DataFrame) -> go.Figure:
     """Blocking checks failed by month: zero is a clean month."""
     failed = runs["checks_failed"].fillna(0).astype(int)
-    colours = [WINE if count else "#2E7D32" for count in failed]
-    told = [blocking_failures(count) for count in failed]
-    figure = go.Figure(go.Bar(x=runs["period"], y=failed, marker_color=colours, customdata=told,
+    figure = go.Figure(go.Bar(x=runs["period"].map(month_label), y=failed,
+                              marker_color=[WINE if count else GREEN for count in failed],
+                              customdata=[blocking_failures(count) for count in failed],
                               hovertemplate="%{x} : %{customdata}<extra></extra>"))
     figure.update_layout(title="Contrôles bloquants en échec par mois", xaxis=dict(type="category", title="Mois"),
-                         yaxis=dict(title="Contrôles en échec", rangemode="tozero", dtick=1), height=320, **FRENCH)
+                         yaxis=dict(title="Contrôles en échec", rangemode="tozero", dtick=1), height=300, **FRENCH)
     return figure

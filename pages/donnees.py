@@ -1,4 +1,5 @@
-"""Start page: upload the month's three exports (recognised by their columns), a config, the month."""
+"""Start page: the month's three exports (recognised by their columns, each reassignable or removable), the
+columns a renamed export lacks, the configuration, the month, or the sample."""
 from datetime import date
 
 import streamlit as st
@@ -6,114 +7,127 @@ import streamlit as st
 from bottleneck_core import InputError
 from bottleneck_core.config import load_config
 from bottleneck_core.formatting import integer, month_label, recent_periods
-from pages._common import (SOURCE_LABELS, analyse, analyse_sample, base_result, identify_upload, label_text,
-                           plain, set_result, show_error, status_banner)
+from bottleneck_core.io.mapping import propose_columns, save_mapping
+from pages._render import header, label_text, plain, show_error, verdict_banner
+from pages._state import SOURCE_LABELS, add_files, assign, mapping_now, month, remove_file
 
 st.title("Données du mois")
-st.caption("Déposez les trois exports du mois : l'ERP, la table de LIAISON et l'export WEB. Ils sont "
-           "reconnus à leurs colonnes ; corrigez l'attribution si besoin.")
+st.caption("Déposez les trois exports du mois : l'ERP, la table de LIAISON et l'export WEB. Chacun est reconnu à ses "
+           "colonnes ; corrigez l'attribution si besoin.")
+session = st.session_state
+uploads = st.file_uploader("Exports du mois (.xlsx, .csv ou .parquet)", type=["xlsx", "xls", "csv", "parquet"],
+                           accept_multiple_files=True, key=f"uploader_{session.uploads_seen}")
+if uploads:
+    add_files(uploads)
+    st.rerun()  # the drop zone empties: the table below is the one list of the month's files
+state = month()
+header(state)
 
-uploads: dict[str, bytes] = st.session_state.uploads
-assignment: dict[str, str] = st.session_state.assignment
-
-new_files = st.file_uploader("Exports du mois (.xlsx, .csv ou .parquet)", type=["xlsx", "xls", "csv", "parquet"],
-                             accept_multiple_files=True, key="uploader")
-for upload in new_files or []:
-    data = upload.getvalue()
-    if uploads.get(upload.name) == data:
-        continue
-    try:
-        guess = identify_upload(upload.name, data)
-    except InputError as exc:
-        show_error(exc)
-        continue
-    for name, kind in list(assignment.items()):
-        if kind == guess.kind and name != upload.name:  # a newer export of the same source replaces the older
-            del assignment[name]
-            uploads.pop(name, None)
-    uploads[upload.name] = data
-    assignment[upload.name] = guess.kind
-    st.session_state.use_sample = False
-
-left, right = st.columns([3, 2])
+left, right = st.columns([3, 2], gap="large")
 with right:
-    today = date.today().strftime("%Y-%m")
-    periods = recent_periods(today)
-    current = st.session_state.get("period", today)
-    st.session_state.period = st.selectbox("Mois analysé", periods, index=periods.index(current)
-                                           if current in periods else 0, format_func=month_label)
-    version = st.session_state.setdefault("config_uploader_version", 0)  # a new key empties the widget
-    config_file = st.file_uploader("Configuration (facultatif, YAML)", type=["yaml", "yml"],
-                                   key=f"config_uploader_{version}",
-                                   help="Le format de config/test_config.yaml ou celui de l'ancien pipeline "
-                                        "Kestra. Sans fichier : config/test_config.yaml.")
-    if config_file is not None:
+    periods = recent_periods(date.today().strftime("%Y-%m"))
+    if session.period not in periods:
+        periods.insert(0, session.period)
+    st.selectbox("Mois analysé", periods, index=periods.index(session.period), format_func=month_label,
+                 key="period_choice", on_change=lambda: session.update(period=session.period_choice))
+    config_upload = st.file_uploader("Configuration (facultatif, YAML)", type=["yaml", "yml"],
+                                     key=f"config_{session.uploads_seen}",
+                                     help="Le format de la configuration fournie ou celui de l'ancien pipeline Kestra.")
+    if config_upload is not None:
         try:
-            load_config(config_file.getvalue(), config_file.name)
-        except InputError as exc:
-            show_error(exc)
+            load_config(config_upload.getvalue(), config_upload.name)
+        except InputError as error:
+            show_error(error)
         else:
-            st.session_state.config_upload = (config_file.name, config_file.getvalue())
-    config = st.session_state.get("config_upload")
-    st.caption(f"Configuration utilisée : {plain(config[0]) if config else 'config/test_config.yaml'}")
-    if config and st.button("Revenir à config/test_config.yaml", icon=":material/undo:"):
-        del st.session_state["config_upload"]
-        st.session_state.config_uploader_version += 1
-        st.rerun()
-    if st.button("Utiliser les données d'exemple", icon=":material/science:",
-                 help="Un mois généré, avec les mêmes pièges que les vrais exports."):
-        st.session_state.use_sample = True
+            session.config_file = (config_upload.name, config_upload.getvalue())
+            session.uploads_seen += 1
+            st.rerun()
+    st.caption(f"Configuration utilisée : {plain(state.config_name)}")
+    if session.config_file:
+        st.button("Revenir à la configuration fournie", icon=":material/undo:",
+                  on_click=lambda: session.update(config_file=None))
+    if session.use_sample:
+        st.button("Revenir à mes fichiers", icon=":material/folder_open:", disabled=not session.files,
+                  on_click=lambda: session.update(use_sample=False))
+    else:
+        st.button("Utiliser les données d'exemple", icon=":material/science:",
+                  help="Un mois généré, avec les mêmes pièges que les vrais exports ; jamais enregistré.",
+                  on_click=lambda: session.update(use_sample=True))
 
 with left:
-    st.subheader("Fichiers déposés")
-    if not uploads:
+    st.subheader("Fichiers du mois")
+    if session.use_sample:
+        st.info("Ce sont les **données d'exemple** qui sont analysées (un mois généré). Vos fichiers restent ci-dessous ; "
+                "« Revenir à mes fichiers » les analyse de nouveau.", icon=":material/science:")
+    if not state.rows:
         st.caption("Aucun fichier pour l'instant.")
-    else:
-        header = st.columns([4, 3, 2, 2, 1])
-        for column, title in zip(header, ["Fichier", "Source reconnue", "Lignes", "Colonnes", ""]):
-            column.markdown(f"**{title}**")
-        options = list(SOURCE_LABELS)
-        for name in list(uploads):
-            guess = identify_upload(name, uploads[name])
-            row = st.columns([4, 3, 2, 2, 1], vertical_alignment="center")
-            row[0].text(name)
-            assignment[name] = row[1].selectbox(
-                f"Source de {label_text(name)}", options, index=options.index(assignment.get(name, guess.kind)),
-                format_func=SOURCE_LABELS.get, key=f"kind::{name}", label_visibility="collapsed")
-            row[2].text(integer(guess.rows))
-            row[3].text(integer(guess.columns))
-            if row[4].button("", icon=":material/delete:", key=f"remove::{name}", help=f"Retirer {name}"):
-                uploads.pop(name)
-                assignment.pop(name, None)
-                st.rerun()
+    options = list(SOURCE_LABELS)
+    for row in state.rows:
+        with st.container(border=True, horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{plain(row.name)}**", width="stretch")
+            if row.refused:
+                st.badge("refusé", color="red", icon=":material/block:")
+            else:
+                st.selectbox(f"Export de {label_text(row.name)}", options, index=options.index(row.kind),
+                             format_func=SOURCE_LABELS.get, key=f"kind::{row.name}", on_change=assign,
+                             args=(row.name,), label_visibility="collapsed", width=130)
+                st.caption(f"{integer(row.guess.rows)} lignes · {integer(row.guess.columns)} colonnes"
+                           + (f" · reconnu {SOURCE_LABELS[row.recognised]}" if row.kind != row.recognised else ""),
+                           width="content")
+            st.button("", icon=":material/delete:", key=f"remove::{row.name}", help=f"Retirer {label_text(row.name)}",
+                      on_click=remove_file, args=(row.name,))
+        if row.refused:
+            show_error(row.refused)
+        elif row.guess.missing:
+            with st.container(border=True):
+                st.markdown(f"**{plain(row.name)}** ressemble à l'export {SOURCE_LABELS[row.recognised]} mais il lui "
+                            f"manque : {', '.join(f'« {c} »' for c in row.guess.missing)}. Indiquez la colonne du fichier "
+                            "qui en tient lieu ; la correspondance sera reprise les mois suivants.")
+                chosen = {}
+                for column in row.guess.missing:
+                    proposals = propose_columns(row.guess.parsed["headers"], row.guess.parsed["samples"],
+                                                row.recognised, column)
+                    others = [h for h in row.guess.parsed["headers"] if h not in {p.header for p in proposals}]
+                    why = {p.header: f"{p.header} ({', '.join(p.reasons)})" if p.reasons else p.header
+                           for p in proposals}
+                    chosen[column] = st.selectbox(f"Colonne du fichier pour « {column} »",
+                                                  [p.header for p in proposals] + others,
+                                                  format_func=lambda h, why=why: why.get(h, h),
+                                                  key=f"map::{row.name}::{column}")
+                if st.button("Enregistrer la correspondance", icon=":material/link:", key=f"save_map::{row.name}"):
+                    mapping = {k: dict(v) for k, v in mapping_now().items()}
+                    mapping.setdefault(row.recognised, {}).update(chosen)
+                    try:
+                        save_mapping(mapping)
+                    except (InputError, OSError) as error:
+                        show_error(error)
+                    else:
+                        session.mapping = mapping
+                        st.rerun()
+    for problem in state.problems:
+        st.warning(plain(problem), icon=":material/rule:")
+    mapping = mapping_now()
+    if mapping:
+        with st.expander("Correspondances de colonnes enregistrées"):
+            for kind, columns in mapping.items():
+                for column, found in columns.items():
+                    line = st.columns([5, 1], vertical_alignment="center")
+                    line[0].markdown(f"{SOURCE_LABELS[kind]} : la colonne **{plain(found)}** du fichier tient lieu de "
+                                     f"**{plain(column)}**")
+                    if line[1].button("", icon=":material/delete:", key=f"unmap::{kind}::{column}",
+                                      help="Oublier cette correspondance"):
+                        kept = {k: {c: h for c, h in v.items() if (k, c) != (kind, column)} for k, v in mapping.items()}
+                        save_mapping(kept)
+                        session.mapping = kept
+                        st.rerun()
 
-by_kind = {kind: [n for n, k in assignment.items() if k == kind and n in uploads] for kind in SOURCE_LABELS}
-period = st.session_state.period
-if st.session_state.use_sample:
-    set_result(("sample", period), lambda: analyse_sample(period))
-    st.info("Analyse des **données d'exemple** (aucun fichier réel). Déposez vos exports pour les remplacer.",
-            icon=":material/science:")
-elif uploads:
-    doubles = [SOURCE_LABELS[k] for k, names in by_kind.items() if len(names) > 1]
-    missing = [SOURCE_LABELS[k] for k, names in by_kind.items() if not names]
-    if doubles:
-        st.warning(f"Plusieurs fichiers sont attribués à : {', '.join(doubles)}. Corrigez l'attribution.")
-    elif missing:
-        st.info(f"Il manque : {', '.join(missing)}.")
-    else:
-        files = {k: (names[0], uploads[names[0]]) for k, names in by_kind.items()}
-        key = tuple((k, n, hash(d)) for k, (n, d) in files.items()) + (config[0] if config else None, period)
-        set_result(key, lambda: analyse(files["erp"], files["liaison"], files["web"], config, period))
-
-if st.session_state.get("analysis_error"):
-    show_error(st.session_state.analysis_error)
-
-result = base_result()
-if result is not None:
+if state.error:
+    show_error(state.error)
+if state.result is not None:
     st.divider()
-    sources = plain(", ".join(t.name for t in result.sources.values()))
-    st.subheader(f"Analyse de {month_label(result.period)}")
-    st.caption(f"Sources : {sources} — configuration : {plain(result.config.source)}")
-    status_banner(result)
-    st.page_link("pages/etapes.py", label="Voir les étapes et contrôles", icon=":material/fact_check:")
-    st.page_link("pages/chiffre_affaires.py", label="Voir le chiffre d'affaires", icon=":material/euro:")
+    st.subheader(f"Analyse de {month_label(state.result.period)}")
+    verdict_banner(state.result)
+    with st.container(horizontal=True):
+        st.page_link("pages/etapes.py", label="Voir les étapes et contrôles", icon=":material/fact_check:")
+        st.page_link("pages/chiffre_affaires.py", label="Voir le chiffre d'affaires", icon=":material/euro:")
+        st.page_link("pages/premium.py", label="Voir les vins premium", icon=":material/workspace_premium:")

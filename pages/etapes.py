@@ -1,51 +1,54 @@
-"""The lineage: every step with rows in and out, its checks, the rows it removed and why."""
+"""The lineage: a line per step, then each step with its checks, the rows it removed and why; failed checks open."""
 import streamlit as st
 
 from bottleneck_core.formatting import integer
-from pages._common import check_badge, number_columns, require_result, shown, status_banner
+from bottleneck_core.views.lineage import check_line, offending_table, removed_table, source_lines, step_summary
+from pages._render import badge, french_table, header, plain, require_result, verdict_banner
+from pages._state import month
 
-result = require_result()
+state = month()
 st.title("Étapes et contrôles")
-status_banner(result)
+result = require_result(state)
+header(state)
+verdict_banner(result)
+st.subheader("Résumé")
+french_table(step_summary(result))
 
 
-def render_checks(checks) -> None:
-    for check in checks:
-        cols = st.columns([2, 5, 2, 2], vertical_alignment="center")
-        with cols[0]:
-            check_badge(check)
-        cols[1].markdown(f"**{check.title}**  \n`{check.id}`")
-        cols[2].caption(f"attendu : {shown(check.expected, check.id)}")
-        cols[3].caption(f"obtenu : {shown(check.actual, check.id)}")
+def checks_of(step_id: str) -> None:
+    for check in result.checks:
+        if check.step != step_id:
+            continue
+        line = check_line(check)
+        with st.container(horizontal=True, vertical_alignment="center"):
+            badge(check)
+            st.markdown(f"**{plain(line['title'])}**", width="stretch")
+            st.caption(f"attendu : {line['expected']} · obtenu : {line['actual']} · {line['severity']} · "
+                       f"`{line['id']}`", width="content")
         if check.status == "failed":
-            cols[1].caption(check.message)
+            st.caption(plain(line["message"]))
             if check.offending_count:
                 more = (f" (les {len(check.offending)} premières)" if check.offending_count > len(check.offending)
                         else "")
                 with st.expander(f"Lignes en cause : {integer(check.offending_count)}{more}"):
-                    st.dataframe(check.offending, hide_index=True, width="stretch",
-                                 column_config=number_columns(check.offending))
+                    french_table(offending_table(check))
 
 
-with st.container(border=True):
-    st.subheader("0. Lecture des fichiers")
-    rows = [{"Source": t.label, "Fichier": t.name, "Lignes lues": t.raw_rows, "Colonnes": t.n_columns,
-             "Colonnes inconnues (ignorées)": ", ".join(t.unknown_columns) or "—"}
-            for t in result.sources.values()]
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=number_columns(rows))
-    render_checks(result.checks_of("read"))
+def attention(step_id: str) -> bool:
+    return any(c.step == step_id and (c.blocking_failure or c.warning) for c in result.checks)
 
+
+with st.expander("Lecture des fichiers", expanded=attention("read"), icon=":material/description:"):
+    french_table(source_lines(result))
+    checks_of("read")
 for number, step in enumerate(result.steps, start=1):
-    with st.container(border=True):
-        st.subheader(f"{number}. {step.title}")
-        a, b, c = st.columns(3)
-        a.metric("Lignes en entrée", integer(step.rows_in))
-        b.metric("Lignes en sortie", integer(step.rows_out))
-        removed_label = "Vins ordinaires" if step.id == "premium" else "Lignes écartées"
-        c.metric(removed_label, integer(step.rows_removed))
-        render_checks(result.checks_of(step.id))
+    with st.expander(f"{number}. {step.title} — {integer(step.rows_in)} en entrée, {integer(step.rows_out)} en sortie",
+                     expanded=attention(step.id)):
+        checks_of(step.id)
         if step.rows_removed and step.id != "premium":
             reasons = " ; ".join(f"{reason} : {integer(n)}" for reason, n in step.removed_by_reason().items())
-            with st.expander(f"Lignes écartées et motifs ({reasons})"):
-                st.dataframe(step.removed, hide_index=True, width="stretch",
-                             column_config=number_columns(step.removed))
+            st.caption(f"Lignes écartées : {plain(reasons)}")
+            french_table(removed_table(step.removed), height=min(400, 38 + 35 * step.rows_removed))
+previous = f" ({result.previous.period})" if result.previous else ""
+with st.expander(f"Comparaison avec le mois précédent{previous}", expanded=attention("month")):
+    checks_of("month")

@@ -1,53 +1,36 @@
-"""Premium wines: the z-score threshold as a slider, its price, the histogram and both lists."""
+"""Premium wines: the threshold as a simulation of the analysis of record, what it stands for, the counts at usual
+thresholds, the z-score distribution and both lists."""
 import streamlit as st
 
-from bottleneck_core.formatting import euros, integer, number, plural
-from bottleneck_core.premium import is_premium
-from pages._charts import zscore_histogram
-from pages._common import base_result, require_result
+from bottleneck_core.formatting import number
+from bottleneck_core.views.figures import premium_sentence, threshold_stops, what_if, zscore_bins
+from bottleneck_core.views.products import products_of
+from pages._charts import CONFIG, zscore_chart
+from pages._render import header, require_result
+from pages._state import month
+from pages._tables import product_explorer
 
-require_result()
-base = base_result()
+state = month()
 st.title("Vins premium")
-
-
-def keep_threshold() -> None:
-    st.session_state.threshold = st.session_state.threshold_slider
-
-
-# A select slider, so that the values read the French way (2,00 and not 2.00); the configured threshold
-# is always one of its stops.
-chosen = float(st.session_state.get("threshold", base.threshold))
-stops = sorted({round(0.5 + 0.1 * i, 1) for i in range(36)} | {float(base.threshold), chosen})
-st.select_slider("Seuil de z-score du prix", options=stops, value=chosen, format_func=number,
-                 key="threshold_slider", on_change=keep_threshold,
-                 help=f"Un vin est premium si le z-score de son prix dépasse strictement ce seuil "
-                      f"(configuration : {number(base.threshold)}).")
-result = require_result()
-stats = result.price_stats
-
-if stats.computable:
-    st.markdown(f"**{plural(len(result.premium), 'vin premium', 'vins premium')}** sur "
-                f"{integer(len(result.products))} : au seuil z = {number(result.threshold)}, un vin est premium "
-                f"au-delà de **{euros(result.threshold_price)}** (prix moyen {euros(stats.mean)} + "
-                f"{number(result.threshold)} × écart type {euros(stats.std)}).")
-else:
-    st.warning("Z-score non calculable : les prix ne varient pas (ou un seul prix est connu). Aucun vin n'est "
-               "classé premium.")
-
-cols = st.columns(4)
-for col, (z, count) in zip(cols, result.premium_counts().items()):
-    col.metric(f"Premium à z = {number(z, 1)}", plural(count, "vin"))
-
-st.plotly_chart(zscore_histogram(result.products, is_premium(result.products, result.threshold), result.threshold),
-                width="stretch")
-
-columns = ["product_id", "sku", "name", "price", "revenue", "price_zscore"]
-config = {"product_id": "Identifiant produit", "sku": "SKU", "name": "Vin",
-          "price": st.column_config.NumberColumn("Prix (€)", format="localized"),
-          "revenue": st.column_config.NumberColumn("Chiffre d'affaires (€)", format="localized"),
-          "price_zscore": st.column_config.NumberColumn("Z-score du prix", format="localized")}
-premium_tab, ordinary_tab = st.tabs([f"Vins premium ({integer(len(result.premium))})",
-                                     f"Vins ordinaires ({integer(len(result.ordinary))})"])
-premium_tab.dataframe(result.premium[columns], hide_index=True, width="stretch", column_config=config)
-ordinary_tab.dataframe(result.ordinary[columns], hide_index=True, width="stretch", column_config=config)
+result = require_result(state)
+header(state)
+of_record = state.record.threshold
+st.select_slider("Seuil de z-score du prix", options=threshold_stops(of_record, result.threshold),
+                 value=result.threshold, format_func=number, key="threshold_slider",
+                 on_change=lambda: st.session_state.update(
+                     threshold=None if st.session_state.threshold_slider == of_record
+                     else st.session_state.threshold_slider),
+                 help=f"Un vin est premium si le z-score de son prix dépasse strictement ce seuil. Le seuil de la "
+                      f"configuration ({number(of_record)}) fait l'analyse du mois ; un autre seuil est une simulation.")
+st.markdown(premium_sentence(result))
+with st.container(horizontal=True, gap="medium"):
+    for label, count in what_if(result):
+        st.metric(label, count, border=True, width=170)
+st.plotly_chart(zscore_chart(zscore_bins(result.products, result.threshold), result.threshold), width="stretch",
+                config=CONFIG)
+products = products_of(result)
+premium_tab, ordinary_tab = st.tabs([f"Vins premium ({len(result.premium)})", f"Vins ordinaires ({len(result.ordinary)})"])
+with premium_tab:
+    product_explorer(products, "premium", premium=True)
+with ordinary_tab:
+    product_explorer(products, "ordinary", premium=False)

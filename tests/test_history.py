@@ -105,7 +105,7 @@ def test_the_previous_month_is_the_latest_recorded_before_this_one(real_result, 
     assert (previous.period, previous.threshold) == ("2026-09", 2.0)
     assert previous.figures == {"erp_rows": 825, "liaison_rows": 825, "web_clean_rows": 1428, "web_dedup_rows": 714,
                                 "merged_rows": 714, "revenue_total": 70568.6, "premium_count": 30,
-                                "price_mean": pytest.approx(real_result.price_stats.mean)}
+                                "price_mean": pytest.approx(real_result.price_stats.mean), "products_sold": 385}
     assert previous_month("2026-07", db) is None
 
 

@@ -159,11 +159,12 @@ def blocking_failures(count: int) -> str:
     return f"{plural(count, 'contrôle bloquant', 'contrôles bloquants')} en échec"
 
 
-def verdict(checks: tuple[CheckResult, ...] | list[CheckResult]) -> str:
-    """The one sentence that says whether the month can be trusted, the same in the CLI, the app and the messages."""
+def verdict(checks: tuple[CheckResult, ...] | list[CheckResult], detail: str = "") -> str:
+    """The one sentence that says whether the month can be trusted, the same in the CLI, the app and the messages
+    (`detail`, such as the reference figures' count, goes in parentheses)."""
     failed = [c for c in checks if c.blocking_failure]
     warnings = [c for c in checks if c.warning]
     notes = f" {plural(len(warnings), 'avertissement')}." if warnings else " Aucun avertissement."
-    if not failed:
-        return f"Tous les contrôles bloquants sont réussis.{notes}"
-    return f"{blocking_failures(len(failed))} : {', '.join(c.title for c in failed)}.{notes}"
+    head = ("Tous les contrôles bloquants sont réussis" if not failed else
+            f"{blocking_failures(len(failed))} : {', '.join(c.title for c in failed)}")
+    return f"{head}{f' ({detail})' if detail else ''}.{notes}"

@@ -137,7 +137,8 @@ def previous_month(period: str, location: str | os.PathLike | None = None) -> Mo
     figures = {"erp_rows": rows.get("erp_clean"), "liaison_rows": rows.get("liaison_clean"),
                "web_clean_rows": rows.get("web_clean"), "web_dedup_rows": rows.get("web_dedup"),
                "merged_rows": rows.get("merged"), "revenue_total": facts.get("revenue_total"),
-               "premium_count": facts.get("premium_count"), "price_mean": facts.get("price_mean")}
+               "premium_count": facts.get("premium_count"), "price_mean": facts.get("price_mean"),
+               "products_sold": facts.get("products_sold")}
     return MonthFigures(before, float(threshold), figures)
 
 

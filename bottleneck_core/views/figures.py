@@ -1,0 +1,113 @@
+"""The month's figures as shown: headline figures with their change since the previous recorded month and what
+they divide by, the revenue curves and distributions, the threshold's stops and what it stands for."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..formatting import euros, integer, month_label, number, percent, plural
+from ..pipeline import PipelineResult
+from ..steps.premium import premium_counts
+
+REVENUE_EDGES = (0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)  # euros, a 1-2-5 scale
+ZSCORE_BIN = 0.25
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure: its value, its change since the previous recorded month, what it is made of."""
+
+    label: str
+    value: str
+    delta: str | None
+    help: str
+
+
+def change_text(now: float | None, before: float | None, unit: str, previous_period: str) -> str | None:
+    """`+1 234,00 € depuis septembre 2026`, with the sign first (what st.metric colours by)."""
+    if now is None or before is None:
+        return None
+    moved = now - before
+    shown = euros(abs(moved)) if unit == "€" else integer(abs(moved))
+    return f"{'-' if moved < 0 else '+'}{shown} depuis {month_label(previous_period)}"
+
+
+def revenue_kpis(result: PipelineResult) -> list[Kpi]:
+    products = result.products
+    revenue = products["revenue"].fillna(0.0)
+    count, sold = len(products), int((revenue > 0).sum())
+    top_n = max(1, math.ceil(count * 0.2)) if count else 0
+    top_share = float(revenue.nlargest(top_n).sum() / result.revenue_total) if result.revenue_total > 0 else None
+    before = result.previous.figures if result.previous else {}
+    period = result.previous.period if result.previous else ""
+    return [
+        Kpi("Chiffre d'affaires total", euros(result.revenue_total),
+            change_text(result.revenue_total, before.get("revenue_total"), "€", period),
+            f"Somme de prix × ventes sur les {integer(count)} produits fusionnés."),
+        Kpi("Produits vendus", integer(sold), change_text(sold, before.get("products_sold"), "", period),
+            f"Produits dont les ventes du mois sont positives, sur {integer(count)} produits fusionnés."),
+        Kpi("CA moyen par produit vendu", euros(result.revenue_total / sold if sold else None), None,
+            f"{euros(result.revenue_total)} ÷ {plural(sold, 'produit vendu', 'produits vendus')}."),
+        Kpi("Part du top 20 %", percent(top_share), None,
+            f"CA des {plural(top_n, 'produit')} qui vendent le plus, sur {integer(count)}, rapporté au CA total."),
+    ]
+
+
+def pareto_curve(products: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative share of revenue against share of products, best sellers first."""
+    revenue = np.sort(products["revenue"].fillna(0.0).to_numpy())[::-1]
+    count, total = len(revenue), revenue.sum()
+    return pd.DataFrame({"share_products": np.arange(1, count + 1) / count if count else np.array([]),
+                         "share_revenue": np.cumsum(revenue) / total if total > 0 else np.zeros(count)})
+
+
+def revenue_bins(products: pd.DataFrame) -> pd.DataFrame:
+    """How many products make how much revenue, on a 1-2-5 scale of euros (unsold products apart): a skewed
+    distribution made readable."""
+    revenue = products["revenue"].fillna(0.0)
+    labels, counts, totals = ["0 € (invendus)"], [int((revenue <= 0).sum())], [0.0]
+    edges = list(REVENUE_EDGES) + [math.inf]
+    for low, high in zip(edges, edges[1:]):
+        inside = revenue[(revenue > low) & (revenue <= high)]
+        labels.append(f"plus de {integer(low)} €" if math.isinf(high) else f"{integer(low)} à {integer(high)} €")
+        counts.append(len(inside))
+        totals.append(round(float(inside.sum()), 2))
+    while len(labels) > 2 and counts[-1] == 0:  # no empty class at the top of the scale
+        labels, counts, totals = labels[:-1], counts[:-1], totals[:-1]
+    return pd.DataFrame({"bin": labels, "products": counts, "revenue": totals})
+
+
+def zscore_bins(products: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Price z-scores in bins of a quarter, counted as premium (above the threshold) or ordinary."""
+    z = products["price_zscore"].dropna()
+    if z.empty:
+        return pd.DataFrame(columns=["start", "ordinary", "premium"])
+    starts = np.floor(z / ZSCORE_BIN) * ZSCORE_BIN
+    table = pd.DataFrame({"start": starts, "premium": z > threshold})
+    counts = table.groupby(["start", "premium"]).size().unstack(fill_value=0)
+    return pd.DataFrame({"start": counts.index.to_numpy(), "ordinary": counts.get(False, 0).to_numpy(),
+                         "premium": counts.get(True, 0).to_numpy()})
+
+
+def threshold_stops(of_record: float, chosen: float) -> list[float]:
+    """The slider's stops: 0,5 to 4 by tenths, and always the configuration's threshold and the chosen one."""
+    return sorted({round(0.5 + 0.1 * i, 1) for i in range(36)} | {float(of_record), float(chosen)})
+
+
+def premium_sentence(result: PipelineResult) -> str:
+    """What the threshold stands for, written out."""
+    stats = result.price_stats
+    if not stats.computable:
+        return ("Z-score non calculable : les prix ne varient pas (ou un seul prix est connu). Aucun vin n'est "
+                "classé premium.")
+    return (f"**{plural(len(result.premium), 'vin premium', 'vins premium')}** sur {integer(len(result.products))} : "
+            f"au seuil z = {number(result.threshold)}, un vin est premium au-delà de **{euros(result.threshold_price)}** "
+            f"(prix moyen {euros(stats.mean)} + {number(result.threshold)} × écart type {euros(stats.std)}).")
+
+
+def what_if(result: PipelineResult) -> list[tuple[str, str]]:
+    """How many wines would be premium at the usual thresholds."""
+    return [(f"Premium à z = {number(z, 1)}", plural(count, "vin")) for z, count in premium_counts(result.products).items()]

@@ -1,0 +1,80 @@
+"""The steps and checks as shown: one line per step, the checks with titles first, the verdict banner's parts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..checks import CheckResult, verdict
+from ..config import REFERENCE_CHECK_IDS
+from ..formatting import integer, plural, value
+from ..labels import COLUMN_LABELS, SEVERITY_LABELS, STATUS_LABELS, STEP_TITLES
+from ..pipeline import PipelineResult
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The one banner every page shows: passed or failed, and the sentence that says it."""
+
+    ok: bool
+    text: str
+
+
+def banner(result: PipelineResult) -> Banner:
+    """The verdict, with the reference figures told apart (ignored at a simulated threshold, absent from a config)."""
+    references = [c for c in result.checks if c.id in REFERENCE_CHECK_IDS]
+    passed = sum(c.status == "passed" for c in references)
+    expected = [c for c in references if c.id in result.config.expectations]
+    if not expected:
+        refs = "aucun chiffre de référence dans la configuration"
+    else:
+        ignored = sum(c.status == "skipped" for c in expected)
+        refs = f"{passed} / {len(expected) - ignored} contrôles de référence réussis" + (
+            f", {plural(ignored, 'ignoré')} (seuil simulé)" if ignored else "")
+    warnings = [c for c in result.checks if c.warning]
+    rules = (" Règles non respectées : " + ", ".join(f"« {c.title} »" for c in warnings) + ".") if warnings else ""
+    return Banner(result.checks_passed, f"{verdict(result.checks, refs)}{rules}")
+
+
+def step_summary(result: PipelineResult) -> pd.DataFrame:
+    """One line per step: rows in, out and removed, and the state of its checks."""
+    rows = [("read", sum(t.raw_rows for t in result.sources.values()), None, None)]
+    rows += [(s.id, s.rows_in, s.rows_out, s.rows_removed) for s in result.steps]
+    lines = []
+    for step_id, rows_in, rows_out, removed in rows + [("month", None, None, None)]:
+        checks = [c for c in result.checks if c.step == step_id]
+        failed = [c for c in checks if c.blocking_failure]
+        warned = [c for c in checks if c.warning]
+        state = (plural(len(failed), "échec bloquant", "échecs bloquants") if failed else
+                 plural(len(warned), "avertissement") if warned else
+                 "réussi" if any(c.status == "passed" for c in checks) else "ignoré")
+        lines.append({"Étape": STEP_TITLES[step_id], "Entrée": integer(rows_in) if rows_in is not None else "—",
+                      "Sortie": integer(rows_out) if rows_out is not None else "—",
+                      "Écartées": integer(removed) if removed is not None else "—", "Contrôles": state})
+    return pd.DataFrame(lines)
+
+
+def check_line(check: CheckResult) -> dict[str, str]:
+    """A check as read on screen: its title first, expected and actual in their unit, its identifier last."""
+    return {"title": check.title, "status": STATUS_LABELS[check.status], "severity": SEVERITY_LABELS[check.severity],
+            "expected": value(check.expected, check.unit), "actual": value(check.actual, check.unit),
+            "message": check.message, "id": check.id}
+
+
+def offending_table(check: CheckResult) -> pd.DataFrame:
+    """The rows at fault with French headers."""
+    return check.offending.rename(columns={c: COLUMN_LABELS.get(c, c) for c in check.offending.columns})
+
+
+def removed_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a step removed, with French headers."""
+    return frame.rename(columns={c: COLUMN_LABELS.get(c, c) for c in frame.columns})
+
+
+def source_lines(result: PipelineResult) -> pd.DataFrame:
+    """What was read: each file, its rows and columns, the columns it renamed and those it did not know."""
+    return pd.DataFrame([{"Source": t.label, "Fichier": t.name, "Feuille": t.sheet or "—",
+                          "Lignes lues": integer(t.raw_rows), "Colonnes": integer(t.n_columns),
+                          "Colonnes renommées": ", ".join(f"{h} → {c}" for c, h in t.mapped.items()) or "—",
+                          "Colonnes inconnues (ignorées)": ", ".join(t.unknown_columns) or "—"}
+                         for t in result.sources.values()])

@@ -1,0 +1,88 @@
+"""The product tables users explore: premium flag, filters, sort, search, and the table as shown."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..labels import COLUMN_LABELS
+from ..pipeline import PipelineResult
+from ..steps.premium import is_premium
+
+SORTS = {"revenue": "Chiffre d'affaires", "price": "Prix", "price_zscore": "Z-score du prix",
+         "total_sales": "Ventes", "name": "Nom du vin"}
+TABLE_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue", "price_zscore", "premium",
+                 "stock_status", "onsale_web"]
+
+
+def products_of(result: PipelineResult) -> pd.DataFrame:
+    """The merged products with whether each is premium at the result's threshold."""
+    return result.products.assign(premium=is_premium(result.products, result.threshold).to_numpy())
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    """What a product manager narrows the list to; None or empty means no condition."""
+
+    premium: bool | None = None
+    sold: bool | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    stock_status: frozenset[str] = field(default_factory=frozenset)
+    onsale_web: bool | None = None
+    text: str = ""
+
+
+def filter_products(products: pd.DataFrame, chosen: ProductFilter) -> pd.DataFrame:
+    """The products meeting every condition chosen (a product with an unknown value meets no condition on it)."""
+    keep = pd.Series(True, index=products.index)
+    if chosen.premium is not None:
+        keep &= products["premium"] == chosen.premium
+    if chosen.sold is not None:
+        sold = products["total_sales"].fillna(0) > 0
+        keep &= sold if chosen.sold else ~sold
+    if chosen.price_min is not None:
+        keep &= products["price"].ge(chosen.price_min).fillna(False)
+    if chosen.price_max is not None:
+        keep &= products["price"].le(chosen.price_max).fillna(False)
+    if chosen.stock_status:
+        keep &= products["stock_status"].isin(chosen.stock_status).fillna(False)
+    if chosen.onsale_web is not None:
+        keep &= products["onsale_web"].eq(1.0 if chosen.onsale_web else 0.0).fillna(False)
+    return search_products(products.loc[keep.to_numpy(dtype=bool)], chosen.text)
+
+
+def search_products(products: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Products whose name, sku or product_id contains the text, whatever its case."""
+    text = (text or "").strip()
+    if not text:
+        return products
+    haystack = (products["name"].fillna("") + " " + products["sku"].fillna("") + " "
+                + products["product_id"].fillna(""))
+    return products.loc[haystack.str.contains(text, case=False, regex=False).to_numpy(dtype=bool)]
+
+
+def sort_products(products: pd.DataFrame, by: str = "revenue", descending: bool = True) -> pd.DataFrame:
+    """Products sorted on one column, unknown values last, ties in the order of the list."""
+    if by not in SORTS:
+        raise ValueError(f"unknown sort column: {by}")
+    return products.sort_values(by, ascending=not descending, na_position="last", kind="stable")
+
+
+def top_products(products: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """The n products with the largest revenue."""
+    return sort_products(products, "revenue").head(n).reset_index(drop=True)
+
+
+def stock_statuses(products: pd.DataFrame) -> list[str]:
+    return sorted(products["stock_status"].dropna().unique().tolist())
+
+
+def shown_table(products: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """A product table as users read it: French headers, premium and on-sale as oui/non."""
+    frame = products[[c for c in (columns or TABLE_COLUMNS) if c in products.columns]].copy()
+    if "premium" in frame:
+        frame["premium"] = frame["premium"].map({True: "oui", False: "non"})
+    if "onsale_web" in frame:
+        frame["onsale_web"] = frame["onsale_web"].map({1.0: "oui", 0.0: "non"})
+    return frame.rename(columns={c: COLUMN_LABELS.get(c, c) for c in frame.columns})

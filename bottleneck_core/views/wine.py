@@ -1,0 +1,77 @@
+"""One wine, end to end: its rows as read in each export, its revenue and z-score written out, whether it is premium
+and by how much, and how it did in the recorded months."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..formatting import euros, integer, number, plural
+from ..labels import COLUMN_LABELS
+from ..pipeline import PipelineResult
+
+
+@dataclass(frozen=True)
+class Wine:
+    """What the wine's page shows."""
+
+    product_id: str
+    name: str
+    merged: bool
+    sources: dict[str, pd.DataFrame]  # export label -> its rows as read, with their row number in the file
+    lines: tuple[str, ...]  # the computation, written out
+    premium: bool | None
+    history: pd.DataFrame
+
+
+def wine_choices(result: PipelineResult) -> dict[str, str]:
+    """Every merged wine as `name (product_id)`, best sellers first, for a search box."""
+    products = result.products
+    names = products["name"].fillna(products["sku"]).fillna("")
+    return dict(zip(products["product_id"], names + " (" + products["product_id"] + ")"))
+
+
+def _rows(frame: pd.DataFrame, column: str, key: str | None) -> pd.DataFrame:
+    if key is None:
+        return frame.iloc[0:0]
+    found = frame.loc[frame[column] == key]
+    return found.rename(columns={c: COLUMN_LABELS.get(c, c) for c in found.columns}).reset_index(drop=True)
+
+
+def wine(result: PipelineResult, product_id: str, history: pd.DataFrame | None = None) -> Wine:
+    """A wine's facts, from the run's own tables; its history comes from the recorded months."""
+    erp, liaison, web = (result.sources[k].frame for k in ("erp", "liaison", "web"))
+    link = liaison.loc[liaison["product_id"] == product_id, "id_web"].dropna()
+    id_web = link.iloc[0] if len(link) else None
+    merged = result.products.loc[result.products["product_id"] == product_id]
+    sources = {"ERP": _rows(erp, "product_id", product_id), "LIAISON": _rows(liaison, "product_id", product_id),
+               "WEB": _rows(web, "sku", id_web)}
+    if merged.empty:
+        left_out = result.step("merge").removed
+        reason = left_out.loc[left_out["product_id"] == product_id, "motif"]
+        why = reason.iloc[0] if len(reason) else "absent de l'ERP nettoyé"
+        name = sources["WEB"]["Titre (WEB)"].dropna().iloc[0] if len(sources["WEB"]) else product_id
+        return Wine(product_id, name, False, sources, (f"Ce produit n'est pas dans la fusion : {why}.",), None,
+                    history if history is not None else pd.DataFrame())
+    row = merged.iloc[0]
+    stats, threshold = result.price_stats, result.threshold
+    lines = [f"Chiffre d'affaires = prix × ventes = {euros(row['price'])} × {plural(int(row['total_sales'] or 0), 'vente')}"
+             f" = {euros(row['revenue'])}." if pd.notna(row["revenue"]) else
+             "Chiffre d'affaires non calculable : prix ou ventes inconnus."]
+    premium = None
+    if stats.computable and pd.notna(row["price_zscore"]):
+        z = row["price_zscore"]
+        premium = bool(z > threshold)
+        lines.append(f"Z-score du prix = (prix − prix moyen) ÷ écart type = ({euros(row['price'])} − {euros(stats.mean)}) "
+                     f"÷ {euros(stats.std)} = {number(z)}.")
+        gap = row["price"] - result.threshold_price
+        lines.append(f"Seuil z = {number(threshold)}, soit un prix de {euros(result.threshold_price)} : "
+                     + (f"vin premium, {euros(gap)} au-dessus du prix seuil (z {number(z)} > {number(threshold)})."
+                        if premium else f"vin ordinaire, {euros(-gap)} sous le prix seuil "
+                                        f"(z {number(z)} ≤ {number(threshold)})."))
+        premium_count = plural(len(result.premium), "est premium", "sont premium")
+        lines.append(f"Sur {integer(len(result.products))} vins fusionnés, {premium_count}.")
+    else:
+        lines.append("Z-score non calculable pour ce vin (prix inconnu, ou prix qui ne varient pas).")
+    return Wine(product_id, row["name"] if isinstance(row["name"], str) else product_id, True, sources, tuple(lines),
+                premium, history if history is not None else pd.DataFrame())

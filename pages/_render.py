@@ -1,0 +1,96 @@
+"""How the pages show things: the header every page opens with, the verdict banner, badges, tables in French
+whatever the browser's language, the pointer back to the start page. Nothing here computes a figure."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from bottleneck_core.formatting import euros, integer, month_label, number, percent
+from bottleneck_core.labels import COLUMN_LABELS, COLUMN_UNITS
+from bottleneck_core.views.lineage import banner
+
+START_PAGE = "pages/donnees.py"
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+BADGES = {("failed", "error"): ("échec", "red", ":material/cancel:"),
+          ("failed", "warning"): ("avertissement", "orange", ":material/warning:"),
+          "passed": ("réussi", "green", ":material/check_circle:"), "skipped": ("ignoré", "gray", ":material/remove_circle:"),
+          "not_computable": ("non calculable", "violet", ":material/help:")}
+FORMATS = {"€": euros, "count": lambda v: integer(v), "z": lambda v: number(v), "row": lambda v: str(int(v)),
+           "%": percent, "": lambda v: integer(v) if float(v).is_integer() else number(v)}
+
+
+def plain(text: object) -> str:
+    """Text shown exactly as written where Streamlit would read Markdown (file names, headers, messages)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def label_text(text: object) -> str:
+    """A file name fit for a widget label: the characters Markdown would act on are dropped."""
+    return re.sub(r"[\[\]()*`<>|~$:#!\\{}=]", "", str(text))
+
+
+def show_error(message: object) -> None:
+    st.error(plain(message), icon=":material/error:")
+
+
+def header(state) -> None:
+    """What is shown, on every page: the month, the files (or the sample), the configuration and the threshold."""
+    result = state.result
+    if result is None:
+        return
+    files = "données d'exemple" if result.sample else ", ".join(t.name for t in result.sources.values())
+    threshold = (f"seuil simulé **{number(result.threshold)}** (configuration : {number(result.config.threshold)})"
+                 if result.simulated else f"seuil {number(result.threshold)} (configuration)")
+    with st.container(border=True, horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f":material/calendar_month: **{month_label(result.period)}** · {plain(files)} · "
+                    f"configuration {plain(state.config_name)} · {threshold}")
+        if result.simulated:
+            st.button("Revenir au seuil de la configuration", icon=":material/undo:", key="back_to_record",
+                      on_click=lambda: st.session_state.update(threshold=None), type="secondary", width="content")
+
+
+def require_result(state):
+    """The shown result, or why there is none and the way back to the start page (and the page stops)."""
+    if state.result is None:
+        if state.error or state.problems:
+            st.warning("Aucune analyse n'est affichée : les fichiers du mois sont incomplets ou inutilisables. "
+                       "Voyez la page « Données du mois ».", icon=":material/block:")
+        else:
+            st.info("Aucune analyse pour l'instant : déposez les trois exports du mois, ou essayez les données "
+                    "d'exemple, sur la page « Données du mois ».")
+        st.page_link(START_PAGE, label="Aller à « Données du mois »", icon=":material/upload_file:")
+        st.stop()
+    return state.result
+
+
+def verdict_banner(result) -> None:
+    """One banner: every blocking check passed, or which ones failed; the same on every page."""
+    shown = banner(result)
+    (st.success if shown.ok else st.error)(plain(shown.text), icon=":material/verified:" if shown.ok
+                                           else ":material/error:")
+
+
+def badge(check) -> None:
+    label, color, icon = BADGES.get((check.status, check.severity)) or BADGES[check.status]
+    st.badge(label, color=color, icon=icon)
+
+
+def french_table(frame: pd.DataFrame, units: dict[str, str] | None = None, **options) -> None:
+    """A table whose numbers read the French way whatever the browser's language (2 288,00 €, 1 513), still sorted
+    as numbers when a header is clicked."""
+    units = {**{COLUMN_LABELS.get(c, c): u for c, u in COLUMN_UNITS.items()}, **(units or {})}
+    formats = {c: FORMATS[units.get(c, "")] for c in frame.columns
+               if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}
+    styled = frame.style.format(formats, na_rep="—") if formats else frame
+    options.setdefault("hide_index", True)
+    options.setdefault("width", "stretch")
+    return st.dataframe(styled, **options)
+
+
+def kpis(items) -> None:
+    """Headline figures side by side, wrapping onto more lines on a narrow screen rather than cutting a figure."""
+    with st.container(horizontal=True, gap="medium"):
+        for item in items:
+            st.metric(item.label, item.value, delta=item.delta, help=item.help, border=True, width=205)

@@ -1,0 +1,186 @@
+"""The session's inputs, held in one place, and everything the pages show derived from them on each run (cached on
+the files' content): which file is which export, what is missing, the analysis of record and the shown one. When the
+inputs are incomplete or invalid, there is no result at all: no page can show figures from other inputs."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import streamlit as st
+
+from bottleneck_core import InputError
+from bottleneck_core.config import DEFAULT_CONFIG_PATH, load_config
+from bottleneck_core.io.contracts import CONTRACTS
+from bottleneck_core.io.mapping import load_mapping
+from bottleneck_core.io.reading import SourceGuess, identify
+
+SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
+UNEXPECTED = ("L'analyse a rencontré une erreur inattendue. Vérifiez les fichiers déposés ; si le problème persiste, "
+              "signalez-le à l'équipe.")
+
+
+def init() -> None:
+    """The session's defaults: no file, the default configuration, this month, the configuration's threshold."""
+    st.session_state.setdefault("files", {})  # file name -> (sha256, bytes), in the order they came
+    st.session_state.setdefault("assignment", {})  # file name -> the export the user chose for it
+    st.session_state.setdefault("use_sample", False)
+    st.session_state.setdefault("config_file", None)  # (name, bytes) or None for config/test_config.yaml
+    st.session_state.setdefault("period", date.today().strftime("%Y-%m"))
+    st.session_state.setdefault("threshold", None)  # None: the configuration's; a number: a simulation
+    st.session_state.setdefault("uploads_seen", 0)  # the uploader's key: a new one empties it once read
+
+
+def add_files(uploads) -> None:
+    """New files join the month's inputs (a file of the same name is replaced); the sample gives way to them."""
+    for upload in uploads:
+        data = upload.getvalue()
+        st.session_state.files[upload.name] = (hashlib.sha256(data).hexdigest(), data)
+        st.session_state.assignment.pop(upload.name, None)  # recognised anew
+    st.session_state.use_sample = False
+    st.session_state.uploads_seen += 1
+
+
+def remove_file(name: str) -> None:
+    st.session_state.files.pop(name, None)
+    st.session_state.assignment.pop(name, None)
+
+
+def assign(name: str) -> None:
+    st.session_state.assignment[name] = st.session_state[f"kind::{name}"]
+
+
+def mapping_now() -> dict:
+    return st.session_state.get("mapping") if "mapping" in st.session_state else load_mapping()
+
+
+def mapping_key(mapping: dict) -> str:
+    return repr(sorted((k, sorted(v.items())) for k, v in mapping.items()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def identify_file(name: str, sha: str, mapping_repr: str, _data: bytes, _mapping: dict) -> SourceGuess | str:
+    """Which export a file is, parsed once per content and shared (never modified): the analysis starts from it. A
+    file refused at once gives its French message instead."""
+    try:
+        return identify(_data, name, _mapping)
+    except InputError as error:
+        return str(error)
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One file of the month's inputs as the table shows it."""
+
+    name: str
+    kind: str | None  # the export it stands for (the user's choice, else the one recognised)
+    recognised: str | None
+    guess: SourceGuess | None
+    refused: str | None  # why the file cannot be used at all
+
+
+@dataclass
+class MonthState:
+    """What the pages show, derived from the inputs on this run."""
+
+    rows: list[FileRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # why there is no analysis, in French
+    error: str | None = None
+    record: object = None  # the analysis of record (PipelineResult), or None
+    result: object = None  # what is shown: the record, or its simulation at another threshold
+    sample: bool = False
+    config_name: str = "config/test_config.yaml"
+
+
+@st.cache_resource(show_spinner="Analyse en cours…", max_entries=16, ttl=600)
+def analyse(key: tuple, _guesses: dict, _config: tuple | None, period: str, _mapping: dict):
+    """The month's analysis, cached on the files' content, the configuration, the mapping, the period and this
+    session's writes to the history (another process's are seen within ten minutes)."""
+    from bottleneck_core import run_pipeline
+
+    config = load_config(_config[1], _config[0]) if _config else load_config(DEFAULT_CONFIG_PATH)
+    names = {kind: guess.name for kind, guess in _guesses.items()}
+    return run_pipeline(_guesses["erp"], _guesses["liaison"], _guesses["web"], config, period=period, names=names,
+                        mapping=_mapping or None, previous=previous_month(period))
+
+
+@st.cache_resource(show_spinner="Préparation des données d'exemple…", max_entries=4)
+def analyse_sample(period: str):
+    from bottleneck_core import run_pipeline
+    from bottleneck_core.sample import generate
+
+    sample = generate()
+    names = {"erp": "exemple_erp.xlsx", "liaison": "exemple_liaison.xlsx", "web": "exemple_web.xlsx"}
+    return run_pipeline(sample.erp, sample.liaison, sample.web, sample.config, period=period, names=names, sample=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def simulate(key: tuple, threshold: float, _record):
+    """The analysis of record split again at another threshold (no file read)."""
+    from bottleneck_core import with_threshold
+
+    return with_threshold(_record, threshold)
+
+
+def previous_month(period: str):
+    """The previous recorded month, for the month-over-month checks; none when the history cannot be read."""
+    from bottleneck_core.runs.history import HistoryError
+    from bottleneck_core.runs.history import previous_month as lookup
+
+    try:
+        return lookup(period)
+    except HistoryError:
+        return None
+
+
+def month() -> MonthState:
+    """The month's state from the session's inputs, on this run."""
+    init()
+    session = st.session_state
+    mapping = mapping_now()
+    state = MonthState(config_name=session.config_file[0] if session.config_file else "config/test_config.yaml")
+    for name, (sha, data) in session.files.items():
+        guess = identify_file(name, sha, mapping_key(mapping), data, mapping)
+        if isinstance(guess, str):
+            state.rows.append(FileRow(name, None, None, None, guess))
+        else:
+            state.rows.append(FileRow(name, session.assignment.get(name, guess.kind), guess.kind, guess, None))
+    if session.use_sample:
+        state.sample = True
+        state.record = analyse_sample(session.period)
+    else:
+        by_kind = {kind: [r for r in state.rows if r.kind == kind] for kind in SOURCE_LABELS}
+        for kind, rows in by_kind.items():
+            if len(rows) > 1:
+                state.problems.append(f"Plusieurs fichiers sont reconnus comme {SOURCE_LABELS[kind]} : "
+                                      f"{' et '.join(r.name for r in rows)}. Attribuez chacun à son export (liste "
+                                      "déroulante) ou retirez celui qui n'a pas sa place.")
+        missing = [SOURCE_LABELS[k] for k, rows in by_kind.items() if not rows]
+        if missing and state.rows:
+            state.problems.append(f"Il manque : {', '.join(missing)}.")
+        if not state.problems and state.rows and not missing:
+            state.record = _record_of(state, {k: rows[0].guess for k, rows in by_kind.items()}, mapping)
+    if state.record is not None:
+        threshold = session.threshold
+        state.result = state.record if threshold is None or threshold == state.record.threshold else simulate(
+            _key(state.record), float(threshold), state.record)
+    return state
+
+
+def _key(record) -> tuple:
+    return (record.period, record.sample, record.config.source, tuple(t.sha256 for t in record.sources.values()),
+            record.threshold)
+
+
+def _record_of(state: MonthState, guesses: dict, mapping: dict):
+    session = st.session_state
+    config = session.config_file
+    key = (session.period, mapping_key(mapping), hashlib.sha256(config[1]).hexdigest() if config else None,
+           tuple((k, g.name, g.raw.sha256) for k, g in guesses.items()), session.get("history_writes", 0))
+    try:
+        return analyse(key, guesses, config, session.period, mapping)
+    except InputError as error:
+        state.error = str(error)
+    except Exception:  # a bug must not show a traceback: one French line, the app stays up
+        state.error = UNEXPECTED
+    return None

@@ -1,0 +1,53 @@
+"""A wine's page: its rows as read in each export, its revenue and z-score written out, premium or not and by how
+much, and its months in the history."""
+import streamlit as st
+
+from bottleneck_core.formatting import month_label
+from bottleneck_core.runs.history import HistoryError, product_over_months
+from bottleneck_core.views.wine import wine, wine_choices
+from pages._charts import CONFIG, monthly_chart
+from pages._render import french_table, header, plain, require_result
+from pages._state import month
+
+state = month()
+st.title("Fiche d'un vin")
+result = require_result(state)
+header(state)
+choices = wine_choices(result)
+wanted = st.query_params.get("produit")
+product_id = st.selectbox("Vin", list(choices), index=list(choices).index(wanted) if wanted in choices else None,
+                          format_func=choices.get, placeholder="Rechercher un vin par son nom ou son identifiant…")
+if product_id is None:
+    st.info("Choisissez un vin, ou cliquez sur une ligne d'une liste de produits.", icon=":material/wine_bar:")
+    st.stop()
+if product_id != wanted:
+    st.query_params["produit"] = product_id
+try:
+    history = product_over_months(product_id) if not result.sample else None
+except HistoryError:
+    history = None
+shown = wine(result, product_id, history)
+st.subheader(plain(shown.name))
+if shown.premium is not None:
+    st.badge("vin premium" if shown.premium else "vin ordinaire", color="orange" if shown.premium else "gray",
+             icon=":material/workspace_premium:" if shown.premium else ":material/wine_bar:")
+for line in shown.lines:
+    st.markdown(f"- {plain(line)}")
+st.subheader("Ses lignes dans les exports")
+for label, rows in shown.sources.items():
+    st.caption(f"{label} : {len(rows)} ligne{'s' if len(rows) > 1 else ''}")
+    if len(rows):
+        french_table(rows)
+st.subheader("Ses mois dans l'historique")
+if shown.history.empty:
+    st.caption("Aucun mois enregistré pour ce vin (les données d'exemple ne sont jamais enregistrées).")
+else:
+    months = shown.history.assign(premium=shown.history["premium"].map({True: "oui", False: "non"}))
+    left, right = st.columns(2)
+    left.plotly_chart(monthly_chart(months, "revenue", "Chiffre d'affaires par mois", True), width="stretch",
+                      config=CONFIG)
+    right.plotly_chart(monthly_chart(months, "price", "Prix par mois", True), width="stretch", config=CONFIG)
+    french_table(months.assign(period=months["period"].map(month_label))[
+        ["period", "price", "total_sales", "revenue", "price_zscore", "premium"]].rename(columns={
+            "period": "Mois", "price": "Prix (€)", "total_sales": "Ventes (unités)", "revenue": "Chiffre d'affaires (€)",
+            "price_zscore": "Z-score du prix", "premium": "Premium"}))
