@@ -1,11 +1,12 @@
-"""The seed's approach, written plainly as the baseline: pandas + openpyxl reading, pandas transforms, the
-seed's pass/fail checks (the reference figures of the config), and the deliverables written the seed's way.
+"""The seed's approach, written plainly as the baseline of the in-process comparison: pandas and openpyxl to read,
+pandas transforms, scipy's z-score, the seed's pass/fail checks (the reference figures of the configuration), and the
+deliverables written the seed's way, with openpyxl.
 
-It writes the same files as the product, with the same shapes, so that the ratio compares the same work:
-rapport_ca.xlsx with the same three sheets, headers, number formats, widths, frozen header and filter
-(openpyxl), the two CSV extracts with the same French headers, summary.json and checks.json. It runs fewer
-checks than the product (the 7 reference figures, not 30) and keeps no removed rows: the comparison is, if
-anything, generous to the baseline. It must find the same figures, or the comparison means nothing."""
+It writes the same files as the product, with the same shapes, so that the ratio compares the same work: the report
+with the same five sheets, headers, number formats, widths, frozen header and filter, the two CSV extracts with the
+same French headers, synthese.json and controles.json. It runs fewer checks than the product (the 7 reference figures,
+not 50) and keeps no removed rows: the comparison is, if anything, generous to the baseline. It must find the same
+figures, or the comparison means nothing."""
 from __future__ import annotations
 
 import io
@@ -24,9 +25,11 @@ PRODUCT_HEADERS = {"product_id": "Identifiant produit", "sku": "SKU", "post_titl
                    "total_sales": "Ventes (unités)", "revenue": "Chiffre d'affaires (€)"}
 WINE_HEADERS = {"product_id": "Identifiant produit", "sku": "SKU", "post_title": "Vin", "price": "Prix (€)",
                 "revenue": "Chiffre d'affaires (€)", "price_zscore": "Z-score du prix"}
-CHECK_HEADERS = ["Contrôle", "Intitulé", "Étape", "Gravité", "Statut", "Attendu", "Obtenu", "Lignes en cause",
-                 "Message"]
-EURO, INTEGER = '#,##0.00 "€"', "#,##0"
+CHECK_HEADERS = ["Étape", "Contrôle", "Gravité", "Statut", "Attendu", "Obtenu", "Lignes en cause", "Message",
+                 "Identifiant"]
+EURO, INTEGER, Z = '#,##0.00 "€"', "#,##0", "0.0000"
+PRODUCT_FORMATS = {"D": EURO, "E": INTEGER, "F": EURO}
+WINE_FORMATS = {"D": EURO, "E": EURO, "F": Z}
 
 
 def _key(value):
@@ -39,15 +42,11 @@ def _key(value):
 
 def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, config: Config | None = None,
                      threshold: float = 2.0, period: str = "2026-11") -> dict:
-    """From the three files' bytes to the deliverables' bytes, as the seed pipeline did it.
-
-    `config`: the reference figures to check, as loaded from config/test_config.yaml."""
+    """From the three files' bytes to the deliverables' bytes, as the seed pipeline did it."""
     expectations = config.expectations if config else {}
-    erp = pd.read_excel(io.BytesIO(erp_bytes), engine="openpyxl")
-    liaison = pd.read_excel(io.BytesIO(liaison_bytes), engine="openpyxl")
-    web = pd.read_excel(io.BytesIO(web_bytes), engine="openpyxl")
+    erp, liaison, web = (pd.read_excel(io.BytesIO(data), engine="openpyxl")
+                         for data in (erp_bytes, liaison_bytes, web_bytes))
     rows = {"erp_raw": len(erp), "liaison_raw": len(liaison), "web_raw": len(web)}
-
     erp["product_id"] = erp["product_id"].map(_key)
     erp = erp.dropna(subset=["product_id"]).drop_duplicates(subset="product_id")
     liaison["product_id"] = liaison["product_id"].map(_key)
@@ -58,18 +57,16 @@ def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, c
     rows |= {"erp_clean": len(erp), "liaison_clean": len(liaison), "web_clean": len(web)}
     web = web.sort_values("total_sales", ascending=False).drop_duplicates(subset="sku")
     rows["web_dedup"] = len(web)
-
     merged = erp.merge(liaison, on="product_id").merge(web, left_on="id_web", right_on="sku")
     rows["merged"] = len(merged)
-    merged["revenue"] = merged["price"] * merged["total_sales"]
+    merged["revenue"] = (merged["price"] * merged["total_sales"]).round(2)
     merged = merged.sort_values("revenue", ascending=False)
     total = round(float(merged["revenue"].sum()), 2)
     merged["price_zscore"] = stats.zscore(merged["price"])
     premium, ordinary = merged[merged["price_zscore"] > threshold], merged[merged["price_zscore"] <= threshold]
-
-    actual = {"erp_rows": rows["erp_clean"], "liaison_rows": rows["liaison_clean"],
-              "web_clean_rows": rows["web_clean"], "web_dedup_rows": rows["web_dedup"],
-              "merged_rows": rows["merged"], "revenue_total": total, "premium_count": len(premium)}
+    actual = {"erp_rows": rows["erp_clean"], "liaison_rows": rows["liaison_clean"], "web_clean_rows": rows["web_clean"],
+              "web_dedup_rows": rows["web_dedup"], "merged_rows": rows["merged"], "revenue_total": total,
+              "premium_count": len(premium)}
     checks = []
     for check_id, value in actual.items():
         expectation = expectations.get(check_id)
@@ -82,29 +79,28 @@ def seed_monthly_run(erp_bytes: bytes, liaison_bytes: bytes, web_bytes: bytes, c
     summary = {"period": period, "threshold": threshold, "rows": rows, "revenue_total": total,
                "premium_count": len(premium), "ordinary_count": len(ordinary),
                "checks_passed": all(c["passed"] is not False for c in checks)}
-    synthesis = pd.DataFrame({
-        "Indicateur": ["Période", "Chiffre d'affaires total (€)", "Vins premium", "Vins ordinaires",
-                       "Seuil de z-score", "Prix moyen (€)", "Écart type des prix (€)"] + list(rows),
-        "Valeur": [period, total, len(premium), len(ordinary), threshold, merged["price"].mean(),
-                   merged["price"].std(ddof=0)] + list(rows.values())})
-    check_sheet = pd.DataFrame([[c["id"], c["id"], "", "bloquant", c["status"], c["expected"], c["actual"],
-                                 c["offending_count"], c["message"]] for c in checks], columns=CHECK_HEADERS)
-
+    synthesis = pd.DataFrame({"Indicateur": ["Mois analysé", "Chiffre d'affaires total (€)", "Vins premium",
+                                             "Vins ordinaires", "Seuil de z-score", "Prix moyen (€)",
+                                             "Écart type des prix (€)"] + list(rows),
+                              "Ce mois": [period, total, len(premium), len(ordinary), threshold,
+                                          merged["price"].mean(), merged["price"].std(ddof=0)] + list(rows.values())})
+    check_sheet = pd.DataFrame([["", c["id"], "bloquant", c["status"], c["expected"], c["actual"], 0, c["message"],
+                                 c["id"]] for c in checks], columns=CHECK_HEADERS)
     report = io.BytesIO()
     with pd.ExcelWriter(report, engine="openpyxl") as writer:
-        products = merged[list(PRODUCT_HEADERS)].rename(columns=PRODUCT_HEADERS)
-        products.to_excel(writer, sheet_name="CA par produit", index=False)
-        _format_sheet(writer.sheets["CA par produit"], {"D": EURO, "E": INTEGER, "F": EURO})
-        synthesis.to_excel(writer, sheet_name="Synthèse", index=False)
-        _format_sheet(writer.sheets["Synthèse"], {})
-        check_sheet.to_excel(writer, sheet_name="Contrôles", index=False)
-        _format_sheet(writer.sheets["Contrôles"], {})
+        for name, frame, formats in (
+                ("CA par produit", merged[list(PRODUCT_HEADERS)].rename(columns=PRODUCT_HEADERS), PRODUCT_FORMATS),
+                ("Vins premium", premium[list(WINE_HEADERS)].rename(columns=WINE_HEADERS), WINE_FORMATS),
+                ("Vins ordinaires", ordinary[list(WINE_HEADERS)].rename(columns=WINE_HEADERS), WINE_FORMATS),
+                ("Synthèse", synthesis, {}), ("Contrôles", check_sheet, {})):
+            frame.to_excel(writer, sheet_name=name, index=False)
+            _format_sheet(writer.sheets[name], formats)
     return {
         "rapport_ca.xlsx": report.getvalue(),
         "vins_premium.csv": _wines_csv(premium),
         "vins_ordinaires.csv": _wines_csv(ordinary),
-        "summary.json": json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8"),
-        "checks.json": json.dumps(checks, ensure_ascii=False, indent=2).encode("utf-8"),
+        "synthese.json": json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8"),
+        "controles.json": json.dumps(checks, ensure_ascii=False, indent=2).encode("utf-8"),
     }
 
 
@@ -118,8 +114,7 @@ def _format_sheet(sheet, number_formats: dict[str, str]) -> None:
         cell.fill = PatternFill("solid", fgColor="F2E6EA")
         cell.border = Border(left=side, right=side, top=side, bottom=side)
     for letter, number_format in number_formats.items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=sheet[letter + "1"].column,
-                                       max_col=sheet[letter + "1"].column):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=sheet[letter + "1"].column, max_col=sheet[letter + "1"].column):
             cell.number_format = number_format
     for column in sheet.columns:
         width = max(len(str(cell.value)) for cell in column if cell.value is not None)

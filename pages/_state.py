@@ -137,8 +137,12 @@ def month() -> MonthState:
     """The month's state from the session's inputs, on this run."""
     init()
     session = st.session_state
-    mapping = mapping_now()
     state = MonthState(config_name=session.config_file[0] if session.config_file else "config/test_config.yaml")
+    try:
+        mapping = mapping_now()
+    except InputError as error:  # a mapping file edited by hand into something unusable
+        mapping = {}
+        state.problems.append(str(error))
     for name, (sha, data) in session.files.items():
         guess = identify_file(name, sha, mapping_key(mapping), data, mapping)
         if isinstance(guess, str):

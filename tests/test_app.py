@@ -1,4 +1,5 @@
-"""The app through AppTest: every page with the real exports and with the sample, bad uploads, the slider."""
+"""The app through AppTest: one source of truth for the month's inputs, no figure from other inputs, the threshold as
+a labelled simulation, every page in French, column mapping, the history of record."""
 from __future__ import annotations
 
 import re
@@ -6,23 +7,33 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO
+from conftest import REPO, xlsx
 
-PAGES = ["pages/etapes.py", "pages/chiffre_affaires.py", "pages/premium.py", "pages/telechargements.py"]
-REFERENCE_IDS = ["erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_rows", "merged_rows", "revenue_total",
-                 "premium_count"]
+RESULT_PAGES = ["pages/etapes.py", "pages/chiffre_affaires.py", "pages/premium.py", "pages/vin.py",
+                "pages/telechargements.py"]
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """Each app test with its own history and mapping file."""
+    monkeypatch.setenv("BOTTLENECK_HISTORY", str(tmp_path / "historique.duckdb"))
+    monkeypatch.setenv("BOTTLENECK_MAPPING", str(tmp_path / "correspondances.yaml"))
 
 
 def new_app() -> AppTest:
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
     app.run()
     assert not app.exception
     return app
 
 
-def upload(app: AppTest, *paths) -> AppTest:
-    files = [(p.name, p.read_bytes(), "application/octet-stream") for p in paths]
-    app.file_uploader(key="uploader").set_value(files).run()
+def upload(app: AppTest, *files) -> AppTest:
+    """Drop files (paths, or (name, bytes)) on the start page."""
+    items = [(f.name, f.read_bytes(), "application/octet-stream") if hasattr(f, "read_bytes")
+             else (f[0], f[1], "application/octet-stream") for f in files]
+    uploader = next(u for u in app.file_uploader if u.key and u.key.startswith("uploader_"))
+    uploader.set_value(items).run()
+    assert not app.exception
     return app
 
 
@@ -31,253 +42,193 @@ def real_app(real_paths) -> AppTest:
     return upload(new_app(), *real_paths)
 
 
-def config_uploader(app: AppTest):
-    return next(u for u in app.file_uploader if u.label.startswith("Configuration"))
-
-
-def errors(app: AppTest) -> list[str]:
-    """The error messages as users read them (the app escapes Markdown in them)."""
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in app.error]
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def texts(app: AppTest) -> str:
     parts = [e.value for kind in ("markdown", "success", "error", "info", "warning", "caption", "text")
              for e in app.get(kind) if isinstance(getattr(e, "value", None), str)]
     parts += [m.value for m in app.metric] + [m.label for m in app.metric]
-    return "\n".join(parts)
+    return unescape("\n".join(parts))
 
 
-def test_start_page_recognises_the_three_real_exports(real_app):
-    assert not real_app.exception and not real_app.error
-    shown = [t.value for t in real_app.text]
-    assert shown == ["erp.xlsx", "825", "5", "liaison.xlsx", "825", "2", "web.xlsx", "1 513", "28"]
+def file_names(app: AppTest) -> list[str]:
+    return [unescape(m.value).strip("*") for m in app.markdown if m.value.startswith("**") and "." in m.value
+            and len(m.value) < 80]
+
+
+def test_the_start_page_recognises_the_three_real_exports(real_app):
+    assert file_names(real_app) == ["erp.xlsx", "liaison.xlsx", "web.xlsx"]
     assert [s.value for s in real_app.selectbox if s.key and s.key.startswith("kind::")] == ["erp", "liaison", "web"]
-    assert "Tous les contrôles bloquants sont réussis (7 / 7" in real_app.success[0].value
+    assert "825 lignes · 5 colonnes" in texts(real_app) and "1 513 lignes · 28 colonnes" in texts(real_app)
+    assert "Tous les contrôles bloquants sont réussis (7 / 7 contrôles de référence réussis)" in texts(real_app)
+    assert not real_app.file_uploader(key="uploader_1").value  # the drop zone emptied once read
 
 
-def test_steps_page_shows_every_step_and_the_reference_checks_passed(real_app):
-    real_app.switch_page("pages/etapes.py").run()
-    assert not real_app.exception
-    page = texts(real_app)
-    for check_id in REFERENCE_IDS:
-        assert f"`{check_id}`" in page
-    assert page.count(":green-badge[") >= 7 + 20
-    assert ":orange-badge[" in page  # the three real warnings look different from errors
-    assert ":red-badge[" not in page
-    metrics = [m.value for m in real_app.metric]
-    assert metrics[:3] == ["825", "825", "0"] and "1 513" in metrics and "111" in metrics
+def test_every_page_renders_the_real_month_with_its_header(real_app):
+    for page in RESULT_PAGES + ["pages/historique.py"]:
+        real_app.switch_page(page).run()
+        assert not real_app.exception, page
+        assert "erp.xlsx, liaison.xlsx, web.xlsx · configuration config/test_config.yaml · seuil 2,00" in \
+            texts(real_app), page
 
 
-def test_revenue_page_shows_the_total_in_french_and_three_charts(real_app):
+def test_the_revenue_page_shows_the_total_in_french_and_three_charts(real_app):
     real_app.switch_page("pages/chiffre_affaires.py").run()
-    assert not real_app.exception
-    assert real_app.metric[0].value == "70 568,60 €"
+    assert real_app.metric[0].value == "70 568,60 €" and real_app.metric[2].value == "183,30 €"
     assert len(real_app.get("plotly_chart")) == 3
-    real_app.text_input[0].input("Champagne").run()
-    assert "27 produits affichés" in texts(real_app)  # the Champagnes only
+    real_app.text_input(key="revenue_text").input("Champagne").run()
+    assert "27 produits affichés sur 714" in texts(real_app)
 
 
-def test_premium_slider_changes_the_count_without_rereading(real_app, monkeypatch):
+def test_removing_a_file_removes_it_and_every_figure_of_the_analysis(real_app):
+    real_app.button(key="remove::erp.xlsx").click().run()
+    assert file_names(real_app) == ["liaison.xlsx", "web.xlsx"] and "Il manque : ERP." in texts(real_app)
+    assert not real_app.success
+    for page in RESULT_PAGES:
+        real_app.switch_page(page).run()
+        assert "Aucune analyse n'est affichée" in texts(real_app) and not real_app.metric, page
+
+
+def test_a_second_file_recognised_as_a_present_export_is_announced_and_can_be_reassigned(real_paths):
+    erp, liaison, web = real_paths
+    app = upload(new_app(), ("erp_mauvais.xlsx", web.read_bytes()), liaison, web)
+    assert file_names(app) == ["erp_mauvais.xlsx", "liaison.xlsx", "web.xlsx"]
+    shown = texts(app)
+    assert "Plusieurs fichiers sont reconnus comme WEB : erp_mauvais.xlsx et web.xlsx" in shown
+    assert "Il manque : ERP." in shown and not app.success
+    app.selectbox(key="kind::erp_mauvais.xlsx").set_value("erp").run()
+    assert any("ressemble à l'export WEB" in unescape(e.value) for e in app.error) and not app.success
+
+
+def test_a_wrong_assignment_after_a_good_analysis_leaves_no_stale_figure(real_app):
+    real_app.selectbox(key="kind::web.xlsx").set_value("erp").run()
+    assert not real_app.success and "Plusieurs fichiers sont reconnus comme ERP" in texts(real_app)
+    real_app.switch_page("pages/chiffre_affaires.py").run()
+    assert not real_app.metric and "70 568,60 €" not in texts(real_app)
+
+
+def test_sample_and_uploaded_files_replace_each_other_both_ways(real_paths):
+    app = upload(new_app(), *real_paths)
+    app.button[next(i for i, b in enumerate(app.button) if b.label == "Utiliser les données d'exemple")].click().run()
+    assert "données d'exemple" in texts(app) and "Tous les contrôles bloquants sont réussis" in texts(app)
+    upload(app, *real_paths)  # the same three files again
+    assert "erp.xlsx, liaison.xlsx, web.xlsx" in texts(app) and "données d'exemple ·" not in texts(app)
+    app.button[next(i for i, b in enumerate(app.button) if b.label == "Utiliser les données d'exemple")].click().run()
+    app.button[next(i for i, b in enumerate(app.button) if b.label == "Revenir à mes fichiers")].click().run()
+    assert "erp.xlsx, liaison.xlsx, web.xlsx" in texts(app)
+
+
+def test_the_slider_is_a_labelled_simulation_on_every_page_and_every_banner_agrees(real_app, monkeypatch):
     real_app.switch_page("pages/premium.py").run()
-    assert "**30 vins premium** sur 714" in texts(real_app)
-    assert "88,08 €" in texts(real_app)
-    assert [m.value for m in real_app.metric] == ["49 vins", "30 vins", "25 vins", "14 vins"]
-    import bottleneck_core.reading as reading
+    assert "**30 vins premium** sur 714" in "".join(m.value for m in real_app.markdown)
+    import bottleneck_core.io.sandbox as sandbox
 
-    monkeypatch.setattr(reading, "read_cells", lambda *a, **k: pytest.fail("a slider move re-read a file"))
+    monkeypatch.setattr(sandbox, "start_parse", lambda *a: pytest.fail("a slider move parsed a file again"))
     slider = real_app.select_slider(key="threshold_slider")
-    assert slider.value == 2.0 and {"0,50", "1,50", "2,00", "4,00"} <= set(slider.options)  # read the French way
+    assert slider.value == 2.0 and {"0,50", "1,50", "2,00", "4,00"} <= set(slider.options)
     slider.set_value(1.5).run()
-    assert not real_app.exception
     assert "**49 vins premium** sur 714" in texts(real_app)
+    assert "seuil simulé **1,50** (configuration : 2,00)" in texts(real_app)
+    for page in ("pages/etapes.py", "pages/donnees.py"):
+        real_app.switch_page(page).run()
+        shown = texts(real_app)
+        assert "seuil simulé **1,50**" in shown and "6 / 6 contrôles de référence réussis, 1 ignoré (seuil simulé)" in shown
+        assert not real_app.error, page
     real_app.switch_page("pages/telechargements.py").run()
-    assert "seuil de z-score 1,50" in texts(real_app)
-
-
-def test_downloads_page_offers_every_deliverable_named_after_the_month(real_app):
-    real_app.switch_page("pages/telechargements.py").run()
-    assert not real_app.exception
     labels = [b.label for b in real_app.get("download_button")]
-    period = real_app.session_state["result"].period
-    for name in ("rapport_ca", "vins_premium", "vins_ordinaires", "produits_fusionnes", "summary", "checks",
-                 "bottleneck"):
-        assert any(f"{name}_{period}." in label for label in labels), name
+    assert "rapport_ca_" in labels[0] and labels[0].endswith("_seuil-1,50.xlsx")
+    real_app.button(key="back_to_record").click().run()
+    assert "seuil simulé" not in texts(real_app)
 
 
-def test_sample_button_fills_every_page_on_a_fresh_session():
+def test_the_history_records_the_analysis_of_record_never_the_simulation(real_app):
+    from bottleneck_core.runs.history import current_runs
+
+    real_app.switch_page("pages/premium.py").run()
+    real_app.select_slider(key="threshold_slider").set_value(1.5).run()
+    real_app.switch_page("pages/historique.py").run()
+    save = next(b for b in real_app.button if b.label.startswith("Enregistrer l'analyse"))
+    save.click().run()
+    assert "enregistrée dans l'historique" in texts(real_app)
+    runs = current_runs()
+    assert runs[["premium_count", "threshold", "checks_passed"]].values.tolist() == [[30, 2.0, True]]
+    assert "historique.duckdb" not in texts(real_app) and "BOTTLENECK_HISTORY" not in texts(real_app)
+
+
+def test_the_sample_is_never_recorded():
     app = new_app()
-    app.button[0].click().run()
-    assert not app.exception and "données d'exemple" in app.info[0].value
-    assert "7 / 7" in app.success[0].value
-    for page in PAGES:
-        app.switch_page(page).run()
-        assert not app.exception, page
-        assert "Aucune analyse" not in texts(app), page
-    app.switch_page("pages/chiffre_affaires.py").run()
-    assert app.metric[0].value.endswith(" €") and len(app.get("plotly_chart")) == 3
+    app.button[next(i for i, b in enumerate(app.button) if b.label == "Utiliser les données d'exemple")].click().run()
+    app.switch_page("pages/historique.py").run()
+    assert not any(b.label.startswith("Enregistrer") for b in app.button)
+    assert "Les données d'exemple ne sont jamais enregistrées" in texts(app)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", RESULT_PAGES)
 def test_result_pages_before_any_data_point_to_the_start_page(page):
     app = new_app()
     app.switch_page(page).run()
-    assert not app.exception
-    assert "Aucune analyse pour l'instant" in app.info[0].value
+    assert not app.exception and "Aucune analyse pour l'instant" in app.info[0].value
 
 
-def test_a_wrong_or_broken_upload_shows_a_french_error_and_keeps_the_others(real_paths, tmp_path):
+def test_a_broken_upload_is_listed_refused_with_its_french_message(real_paths, tmp_path):
     erp, liaison, web = real_paths
-    app = upload(new_app(), erp, liaison)
-    fake = tmp_path / "erp_novembre.xlsx"
-    fake.write_text("ceci n'est pas un classeur")
-    upload(app, fake)
-    assert not app.exception
-    assert any("erp_novembre.xlsx" in e and "n'est ni un classeur Excel" in e for e in errors(app))
-    assert set(app.session_state["uploads"]) == {"erp.xlsx", "liaison.xlsx"}
-    assert "Il manque : WEB" in app.info[0].value
-
-
-def test_forcing_the_web_export_into_the_erp_slot_says_what_it_looks_like(real_paths):
-    erp, liaison, web = real_paths
-    app = upload(new_app(), erp, liaison, web)
-    app.selectbox(key="kind::web.xlsx").set_value("erp").run()
-    app.selectbox(key="kind::erp.xlsx").set_value("web").run()
-    assert not app.exception
-    assert any("ressemble à l'export WEB" in e for e in errors(app))
+    app = upload(new_app(), liaison, web, ("erp_novembre.xlsx", b"ceci n'est pas un classeur"))
+    assert "erp_novembre.xlsx" in file_names(app)
+    assert any("erp_novembre.xlsx" in unescape(e.value) and "n'est ni un classeur Excel" in unescape(e.value)
+               for e in app.error)
+    assert "Il manque : ERP." in texts(app)
 
 
 def test_the_kestra_config_of_migrating_users_is_accepted(real_app, real_data):
     path = real_data / "test_config_kestra.yaml"
-    config_uploader(real_app).set_value((path.name, path.read_bytes(), "text/yaml")).run()
+    next(u for u in real_app.file_uploader if u.label.startswith("Configuration")).set_value(
+        (path.name, path.read_bytes(), "text/yaml")).run()
     assert not real_app.exception and not real_app.error
-    assert "format Kestra" in texts(real_app)
-    assert "7 / 7" in real_app.success[0].value
+    assert "test_config_kestra.yaml" in texts(real_app) and "7 / 7" in texts(real_app)
 
 
 def test_a_hostile_config_is_refused_in_french(real_app):
-    bad = b"!!python/object/apply:os.system ['touch /tmp/pwned']\n"
-    config_uploader(real_app).set_value(("config.yaml", bad, "text/yaml")).run()
-    assert not real_app.exception
-    assert any("balise non autorisée" in e for e in errors(real_app))
+    next(u for u in real_app.file_uploader if u.label.startswith("Configuration")).set_value(
+        ("config.yaml", b"!!python/object/apply:os.system ['touch /tmp/pwned']\n", "text/yaml")).run()
+    assert any("balise non autorisée" in unescape(e.value) for e in real_app.error)
 
 
-@pytest.mark.parametrize("case_id", ["range_bomb", "zip_bomb", "password_protected", "truncated_xlsx",
-                                     "billion_laughs", "random_bytes_xlsx"])
-def test_a_hostile_upload_is_refused_and_the_app_keeps_serving(case_id, real_paths, tmp_path):
-    from test_bad_input import UNUSABLE
-
-    case = next(c for c in UNUSABLE if c.id == case_id)
-    app = upload(new_app(), real_paths[1], real_paths[2])
-    hostile = tmp_path / f"hostile_{case.name}"
-    hostile.write_bytes(case.build())
-    upload(app, hostile)
-    assert not app.exception
-    shown = errors(app)
-    assert any(hostile.name in e and case.message[-1] in e for e in shown), shown
-    assert set(app.session_state["uploads"]) == {"liaison.xlsx", "web.xlsx"}
-    other_session = new_app()  # the same process still serves everyone else
-    other_session.button[0].click().run()
-    assert not other_session.exception and "7 / 7" in other_session.success[0].value
+def test_a_renamed_column_is_mapped_once_and_remembered(real_frames, real_paths, tmp_path):
+    renamed = xlsx(real_frames["erp"].rename(columns={"price": "prix"}))
+    app = upload(new_app(), ("erp_novembre.xlsx", renamed), real_paths[1], real_paths[2])
+    assert "il lui manque : « price »" in texts(app) and not app.success
+    assert app.selectbox(key="map::erp_novembre.xlsx::price").value == "prix"  # the closest column, proposed first
+    next(b for b in app.button if b.label == "Enregistrer la correspondance").click().run()
+    assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(app)
+    assert (tmp_path / "correspondances.yaml").read_text().strip().endswith("price: prix")
+    again = upload(new_app(), ("erp_decembre.xlsx", renamed), real_paths[1], real_paths[2])  # next month
+    assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(again)
+    again.switch_page("pages/etapes.py").run()
+    read = again.dataframe[1].value  # what was read: the renamed column is said in the lineage
+    assert read.loc[read["Source"] == "ERP", "Colonnes renommées"].item() == "prix → price"
 
 
-def test_history_page_shows_the_trend_and_compares_two_stored_months(real_app, real_result, tmp_path, monkeypatch):
-    from dataclasses import replace
-
-    from bottleneck_core.history import record_run
-
-    db = tmp_path / "historique.duckdb"
-    monkeypatch.setenv("BOTTLENECK_HISTORY", str(db))
-    record_run(replace(real_result, period="2026-08"), db)
-    record_run(replace(real_result.with_threshold(1.5), period="2026-09"), db)
-    real_app.switch_page("pages/historique.py").run()
-    assert not real_app.exception
-    assert len(real_app.get("plotly_chart")) == 2
-    assert [m.value for m in real_app.metric][1:3] == ["19", "0"]  # z 2 -> 1.5: 19 wines enter premium
-    real_app.button[0].click().run()  # save the session's own analysis
-    assert not real_app.exception
-    assert "enregistrée dans l'historique" in real_app.success[0].value
-    assert len(real_app.selectbox) >= 2
+def test_the_wine_page_opens_on_a_wine_from_its_address(real_app):
+    real_app.query_params["produit"] = "4352"
+    real_app.switch_page("pages/vin.py").run()
+    shown = texts(real_app)
+    assert "Chiffre d'affaires = prix × ventes = 225,00 € × 5 ventes = 1 125,00 €." in shown
+    assert "vin premium, 136,92 € au-dessus du prix seuil" in shown
 
 
-def test_the_zip_holds_every_deliverable_the_config_used_and_the_sources_trace(real_app):
-    import io
-    import json
-    import zipfile
-
-    import yaml
-
-    real_app.switch_page("pages/telechargements.py").run()
-    from pages._common import deliverables
-
-    result = real_app.session_state["result"]
-    archive = next(data for name, data in deliverables(result).items() if name.endswith(".zip"))
-    bundle = zipfile.ZipFile(io.BytesIO(archive))
-    period = result.period
-    assert {f"rapport_ca_{period}.xlsx", f"summary_{period}.json", f"configuration_{period}.yaml",
-            f"manifest_{period}.json", f"produits_fusionnes_{period}.parquet"} <= set(bundle.namelist())
-    manifest = json.loads(bundle.read(f"manifest_{period}.json"))
-    assert {s["name"]: s["sha256"] for s in manifest["sources"]} == \
-        {t.name: t.sha256 for t in result.sources.values()}
-    config = yaml.safe_load(bundle.read(f"configuration_{period}.yaml"))
-    assert config["checks"]["revenue_total"]["expected"] == 70568.6
-
-
-def test_an_uploaded_config_can_be_dropped_for_the_default(real_app, tmp_path):
-    config_uploader(real_app).set_value(("seuil.yaml", b"zscore_threshold: 1.5\n", "text/yaml")).run()
-    assert "configuration : seuil\\.yaml" in texts(real_app)
-    assert real_app.session_state["result"].threshold == 1.5
-    assert "aucun chiffre de référence" in real_app.success[0].value
-    next(b for b in real_app.button if "Revenir" in b.label).click().run()
-    assert not real_app.exception
-    assert real_app.session_state["result"].threshold == 2.0
-
-
-def test_each_upload_is_read_once(real_paths, monkeypatch):
-    # Identifying a file reads it; the analysis starts from that reading instead of parsing the file again.
+def test_each_upload_is_parsed_once(real_paths, monkeypatch):
     import streamlit as st
 
-    from bottleneck_core import reading
+    from bottleneck_core.io import sandbox
 
     st.cache_resource.clear()
-    st.cache_data.clear()
     seen = []
-    read = reading.read_cells
-    monkeypatch.setattr(reading, "read_cells", lambda raw: seen.append(raw.name) or read(raw))
+    start = sandbox.start_parse
+    monkeypatch.setattr(sandbox, "start_parse", lambda raw, *a: seen.append(raw.name) or start(raw, *a))
     app = upload(new_app(), *real_paths)
-    assert "Tous les contrôles bloquants sont réussis (7 / 7" in app.success[0].value
+    assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(app)
+    for page in RESULT_PAGES:
+        app.switch_page(page).run()
     assert sorted(seen) == ["erp.xlsx", "liaison.xlsx", "web.xlsx"]
-
-
-def test_history_chart_tells_failed_checks_with_french_plurals():
-    import pandas as pd
-
-    from pages._charts import monthly_checks
-
-    bar = monthly_checks(pd.DataFrame({"period": ["2026-10", "2026-11"], "checks_failed": [1, 2]})).data[0]
-    assert list(bar.customdata) == ["1 contrôle bloquant en échec", "2 contrôles bloquants en échec"]
-
-
-def test_euro_axes_group_thousands_the_french_way(real_result):
-    from pages._charts import monthly_lines, revenue_histogram, top_revenue_bars
-    from bottleneck_core.revenue import top_products
-
-    import pandas as pd
-
-    runs = pd.DataFrame({"period": ["2026-10", "2026-11"], "revenue_total": [70568.6, 71000.0],
-                         "premium_count": [30, 31]})
-    for axis in (top_revenue_bars(top_products(real_result.products)).layout.xaxis,
-                 revenue_histogram(real_result.products).layout.xaxis, monthly_lines(runs).layout.yaxis):
-        assert axis.tickformat == ",~f"  # with separators ", ": 2 000, 2 500,5
-    assert top_revenue_bars(top_products(real_result.products)).layout.separators == ", "
-
-
-def test_removed_rows_tables_show_numbers_localised_and_row_numbers_as_in_excel(real_result):
-    from pages._common import number_columns
-
-    removed = real_result.step("dedup_web").removed
-    config = number_columns(removed)
-    assert set(config) == {"total_sales", "source_row"}
-    assert config["total_sales"]["type_config"]["format"] == "localized"
-    assert config["source_row"]["type_config"]["format"] == "plain"
-    rows = [{"Source": "WEB", "Lignes lues": 1513, "Colonnes": 28}]
-    assert set(number_columns(rows)) == {"Lignes lues", "Colonnes"}

@@ -35,7 +35,7 @@ def test_the_report_has_five_sheets_holding_the_same_figures_as_the_csvs(real_fi
     assert workbook.sheetnames == SHEETS
     products = workbook["CA par produit"]
     assert [c.value for c in products[1]] == ["Identifiant produit", "SKU", "Vin", "Prix (€)", "Ventes (unités)",
-                                              "Chiffre d'affaires (€)", "Z-score du prix"]
+                                              "Chiffre d'affaires (€)"]
     revenues = [row[5] for row in products.iter_rows(min_row=2, values_only=True)]
     assert len(revenues) == 714 and revenues == sorted(revenues, reverse=True) and round(sum(revenues), 2) == 70568.6
     assert products.freeze_panes == "A2" and products.auto_filter.ref
@@ -43,7 +43,8 @@ def test_the_report_has_five_sheets_holding_the_same_figures_as_the_csvs(real_fi
         rows = list(workbook[sheet].iter_rows(min_row=2, values_only=True))
         extract = read_csv(real_files[csv])
         assert [r[0] for r in rows] == extract["Identifiant produit"].tolist()
-        assert [r[5] for r in rows] == extract["Chiffre d'affaires (€)"].tolist()
+        assert [r[4] for r in rows] == extract["Chiffre d'affaires (€)"].tolist()
+        assert [r[5] for r in rows] == pytest.approx(extract["Z-score du prix"].tolist(), abs=5e-5)
     synthesis = {row[0]: row[1] for row in workbook["Synthèse"].iter_rows(min_row=2, values_only=True)}
     assert synthesis["Chiffre d'affaires total (€)"] == 70568.6 and synthesis["Vins premium"] == 30
     assert synthesis["Mois analysé"] == "octobre 2026" and synthesis["Seuil de z-score"] == 2
@@ -66,10 +67,9 @@ def test_the_csv_extracts_open_in_french_excel_with_euros_in_cents_and_zscores_i
     import re
 
     rows = list(csv.reader(io.StringIO(real_files["vins_premium.csv"].decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Identifiant produit", "SKU", "Vin", "Prix (€)", "Ventes (unités)", "Chiffre d'affaires (€)",
-                       "Z-score du prix"]
-    assert all(re.fullmatch(r"\d+,\d\d", row[3]) and re.fullmatch(r"\d+,\d\d", row[5]) for row in rows[1:])
-    assert all(re.fullmatch(r"\d+,\d{4}", row[6]) for row in rows[1:])  # 2,1234: never rounded to 2,1
+    assert rows[0] == ["Identifiant produit", "SKU", "Vin", "Prix (€)", "Chiffre d'affaires (€)", "Z-score du prix"]
+    assert all(re.fullmatch(r"\d+,\d\d", row[3]) and re.fullmatch(r"\d+,\d\d", row[4]) for row in rows[1:])
+    assert all(re.fullmatch(r"\d+,\d{4}", row[5]) for row in rows[1:])  # 2,1234: never rounded to 2,1
     premium = read_csv(real_files["vins_premium.csv"])
     assert len(premium) == 30 and (premium["Z-score du prix"] > 2).all()
     assert len(read_csv(real_files["vins_ordinaires.csv"])) == 684

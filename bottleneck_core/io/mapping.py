@@ -13,6 +13,11 @@ from .cells import fold_header
 from .contracts import CONTRACTS, KEY, NUMBER
 
 DEFAULT_MAPPING_PATH = Path(__file__).resolve().parents[2] / "config" / "correspondances.yaml"
+
+
+def mapping_path() -> Path:
+    """Where the app keeps the mapping: BOTTLENECK_MAPPING, else config/correspondances.yaml."""
+    return Path(os.environ.get("BOTTLENECK_MAPPING") or DEFAULT_MAPPING_PATH)
 HINT = "Reprenez le modèle : une section par export (erp, liaison, web), « colonne attendue: colonne du fichier »."
 # Names other tools give the contract's columns, beside their own.
 SYNONYMS = {"price": ("prix", "prix_ttc", "prix_ht", "tarif", "regular_price"), "product_id": ("id", "id_produit",
@@ -26,9 +31,9 @@ def load_mapping(source: str | os.PathLike | bytes | None = None) -> dict[str, d
     import yaml
 
     if source is None:
-        if not DEFAULT_MAPPING_PATH.exists():
+        if not mapping_path().exists():
             return {}
-        source = DEFAULT_MAPPING_PATH
+        source = mapping_path()
     name = "correspondances" if isinstance(source, bytes) else str(source)
     try:
         text = source.decode("utf-8-sig") if isinstance(source, bytes) else Path(source).read_text(encoding="utf-8")
@@ -69,8 +74,8 @@ def mapping_yaml(mapping: dict[str, dict[str, str]]) -> str:
     return header + yaml.safe_dump({k: v for k, v in mapping.items() if v}, allow_unicode=True, sort_keys=True)
 
 
-def save_mapping(mapping: dict[str, dict[str, str]], path: str | os.PathLike = DEFAULT_MAPPING_PATH) -> None:
-    Path(path).write_text(mapping_yaml(check_mapping(mapping)), encoding="utf-8")
+def save_mapping(mapping: dict[str, dict[str, str]], path: str | os.PathLike | None = None) -> None:
+    Path(path or mapping_path()).write_text(mapping_yaml(check_mapping(mapping)), encoding="utf-8")
 
 
 @dataclass(frozen=True)

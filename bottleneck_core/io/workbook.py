@@ -76,8 +76,9 @@ def inspect_xlsx(data: bytes, file_name: str) -> dict[str, list[tuple[int, int, 
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
                 xml = archive.read(member)  # bounded by the size and ratio checks above
                 _check_used_range(xml, member.filename, file_name)
-                errors[member.filename] = [(int(r), column_number(c), v.decode("utf-8", "replace") or "#ERREUR")
-                                           for c, r, v in _ERROR_CELL.findall(xml)[:MAX_ERROR_CELLS]]
+                if b't="e"' in xml:  # most sheets hold no error cell: no need to look for one
+                    errors[member.filename] = [(int(r), column_number(c), v.decode("utf-8", "replace") or "#ERREUR")
+                                               for c, r, v in _ERROR_CELL.findall(xml)[:MAX_ERROR_CELLS]]
         order = _sheet_parts(archive)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
         raise InputError("le classeur est endommagé, tronqué ou chiffré.", file=file_name, hint=ADVICE) from None

@@ -13,8 +13,8 @@ from ..formatting import month_label
 from ..labels import SEVERITY_LABELS, STATUS_LABELS, STEP_TITLES
 from ..pipeline import PipelineResult
 
-PRODUCT_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue", "price_zscore"]
-WINE_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue", "price_zscore"]
+PRODUCT_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue"]  # revenue per product
+WINE_COLUMNS = ["product_id", "sku", "name", "price", "revenue", "price_zscore"]  # premium and ordinary wines
 
 
 def plain(value: object) -> object:

@@ -1,0 +1,118 @@
+"""What the pages show, computed in the core: headline figures, curves, filters, sorts, the wine's page."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from bottleneck_core import with_threshold
+from bottleneck_core.checks import MonthFigures
+from bottleneck_core.views.figures import pareto_curve, revenue_bins, revenue_kpis, threshold_stops, zscore_bins
+from bottleneck_core.views.lineage import banner, step_summary
+from bottleneck_core.views.products import (ProductFilter, filter_products, products_of, search_products,
+                                            sort_products, top_products)
+from bottleneck_core.views.wine import wine
+
+
+def products(revenues, prices=None) -> pd.DataFrame:
+    n = len(revenues)
+    return pd.DataFrame({"product_id": [str(i) for i in range(n)], "sku": [f"s{i}" for i in range(n)],
+                         "name": [f"Vin {i}" for i in range(n)], "revenue": revenues,
+                         "price": prices or [10.0] * n, "total_sales": [r / 10 for r in revenues]})
+
+
+def test_revenue_kpis_say_what_they_divide_by_and_the_change_since_the_previous_month(real_result):
+    kpis = {k.label: k for k in revenue_kpis(real_result)}
+    assert kpis["Chiffre d'affaires total"].value == "70 568,60 €" and kpis["Chiffre d'affaires total"].delta is None
+    assert kpis["Produits vendus"].value == "385" and "sur 714 produits fusionnés" in kpis["Produits vendus"].help
+    assert kpis["CA moyen par produit vendu"].value == "183,30 €"  # 70 568,60 / 385, not / 714
+    assert kpis["CA moyen par produit vendu"].help == "70 568,60 € ÷ 385 produits vendus."
+    previous = MonthFigures("2026-09", 2.0, {"revenue_total": 70000.0, "products_sold": 400})
+    kpis = {k.label: k for k in revenue_kpis(replace(real_result, previous=previous))}
+    assert kpis["Chiffre d'affaires total"].delta == "+568,60 € depuis septembre 2026"
+    assert kpis["Produits vendus"].delta == "-15 depuis septembre 2026"
+
+
+def test_the_top_20_percent_share_counts_the_best_fifth_of_products():
+    kpis = {k.label: k for k in revenue_kpis(type("R", (), {
+        "products": products([50.0, 30.0, 10.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0]), "revenue_total": 100.0,
+        "previous": None})())}
+    assert kpis["Part du top 20 %"].value == "80,0 %"  # the best 2 of 10 products: 50 + 30
+
+
+def test_pareto_curve_accumulates_best_sellers_first():
+    curve = pareto_curve(products([10.0, 60.0, 30.0, 0.0]))
+    assert curve["share_products"].tolist() == [0.25, 0.5, 0.75, 1.0]
+    assert curve["share_revenue"].tolist() == pytest.approx([0.6, 0.9, 1.0, 1.0])
+
+
+def test_revenue_bins_set_unsold_products_apart_on_a_1_2_5_scale():
+    bins = revenue_bins(products([0.0, 0.0, 5.0, 15.0, 15.0, 600.0]))
+    assert bins["bin"].tolist()[:4] == ["0 € (invendus)", "0 à 10 €", "10 à 20 €", "20 à 50 €"]
+    assert bins["products"].tolist() == [2, 1, 2, 0, 0, 0, 0, 1] and bins["bin"].iloc[-1] == "500 à 1 000 €"
+    assert bins["revenue"].sum() == 635.0
+
+
+def test_zscore_bins_split_premium_from_ordinary_at_the_threshold(real_result):
+    bins = zscore_bins(real_result.products, 2.0)
+    assert bins["premium"].sum() == 30 and bins["ordinary"].sum() == 684
+
+
+def test_threshold_stops_always_hold_the_configuration_and_the_chosen_thresholds():
+    stops = threshold_stops(2.0, 1.55)
+    assert 2.0 in stops and 1.55 in stops and stops[0] == 0.5 and stops[-1] == 4.0
+
+
+def test_search_filter_and_sort_products(real_result):
+    table = products_of(real_result)
+    assert len(search_products(table, "champagne")) == 27
+    unsold_premium = filter_products(table, ProductFilter(premium=True, sold=False))
+    assert len(unsold_premium) and (unsold_premium["total_sales"].fillna(0) == 0).all() and unsold_premium["premium"].all()
+    dear = filter_products(table, ProductFilter(price_min=50.0, sold=False, stock_status=frozenset({"outofstock"})))
+    assert (dear["price"] >= 50).all() and set(dear["stock_status"]) == {"outofstock"}
+    on_web = filter_products(table, ProductFilter(onsale_web=True))
+    assert len(on_web) == (table["onsale_web"] == 1).sum()
+    by_price = sort_products(table, "price")
+    assert by_price["price"].is_monotonic_decreasing
+    assert sort_products(table, "price_zscore", descending=False)["price_zscore"].is_monotonic_increasing
+    assert top_products(table, 3)["revenue"].tolist() == sorted(table["revenue"], reverse=True)[:3]
+
+
+def test_filters_never_mutate_and_an_unknown_sort_is_refused(real_result):
+    table = products_of(real_result)
+    before = table.copy()
+    filter_products(table, ProductFilter(premium=False, text="x"))
+    pd.testing.assert_frame_equal(table, before)
+    with pytest.raises(ValueError):
+        sort_products(table, "colour")
+
+
+def test_the_banner_says_ignored_references_at_a_simulated_threshold(real_result):
+    assert banner(real_result).text.startswith("Tous les contrôles bloquants sont réussis (7 / 7 contrôles de "
+                                               "référence réussis).")
+    simulated = banner(with_threshold(real_result, 1.5))
+    assert simulated.ok and "6 / 6 contrôles de référence réussis, 1 ignoré (seuil simulé)" in simulated.text
+
+
+def test_the_step_summary_has_a_line_per_step(real_result):
+    summary = step_summary(real_result)
+    assert summary["Étape"].tolist()[0] == "Lecture des fichiers" and len(summary) == 9
+    assert summary.loc[summary["Étape"] == "Nettoyage ERP", "Contrôles"].item() == "2 avertissements"
+
+
+def test_the_most_expensive_wine_is_written_out(real_result):
+    dearest = real_result.products.sort_values("price").iloc[-1]["product_id"]
+    page = wine(real_result, dearest)
+    assert page.name == "Champagne Egly-Ouriet Grand Cru Millésimé 2008" and page.premium and page.merged
+    assert page.lines[0] == "Chiffre d'affaires = prix × ventes = 225,00 € × 5 ventes = 1 125,00 €."
+    assert page.lines[1].startswith("Z-score du prix = (prix − prix moyen) ÷ écart type = (225,00 € − 32,49 €) ÷ 27,79 €")
+    assert "vin premium, 136,92 € au-dessus du prix seuil" in page.lines[2]
+    assert [len(rows) for rows in page.sources.values()] == [1, 1, 2]  # its product and attachment rows
+    assert page.sources["WEB"]["Ligne du fichier"].tolist() == [1310, 1438]
+
+
+def test_a_product_left_out_of_the_merge_says_why(real_result):
+    left_out = real_result.step("merge").removed.iloc[0]
+    page = wine(real_result, left_out["product_id"])
+    assert not page.merged and page.premium is None and left_out["motif"] in page.lines[0]
