@@ -50,6 +50,58 @@ def csv_bytes(frame: pd.DataFrame, sep=";", decimal=",", encoding="utf-8") -> by
     return frame.to_csv(sep=sep, decimal=decimal, index=False).encode(encoding)
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """A PostgreSQL server for the history tests: the one CI started (BOTTLENECK_TEST_POSTGRES_URL), else a throwaway
+    cluster started here with .ci/postgres; never skipped."""
+    import shutil
+    import socket
+    import subprocess
+
+    url = os.environ.get("BOTTLENECK_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    if not shutil.which("pg_ctlcluster") and not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        pytest.fail("PostgreSQL is needed by the history tests: install Debian's postgresql package, or set "
+                    "BOTTLENECK_TEST_POSTGRES_URL to a server you may create databases on (.ci/run does both)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    import uuid
+
+    cluster = f"/tmp/bottleneck-postgres-{uuid.uuid4().hex[:8]}"  # where the postgres user can reach it
+    started = subprocess.run([str(REPO / ".ci" / "postgres"), "start", cluster, str(port)], capture_output=True,
+                             text=True)
+    if started.returncode:
+        pytest.fail(f"could not start PostgreSQL: {started.stderr}")
+    yield started.stdout.strip()
+    subprocess.run([str(REPO / ".ci" / "postgres"), "stop", cluster], capture_output=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_server) -> str:
+    """A new, empty database on the server for one test, dropped after it."""
+    import uuid
+
+    import psycopg
+
+    name = f"historique_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def history(request, tmp_path) -> str:
+    """Where a history test keeps its history: a DuckDB file, then a PostgreSQL database."""
+    if request.param == "duckdb":
+        return str(tmp_path / "historique.duckdb")
+    return request.getfixturevalue("postgres_database")
+
+
 @pytest.fixture
 def con():
     from bottleneck_core.steps.sql import connect

@@ -16,8 +16,8 @@ import pytest
 
 from bottleneck_core import with_threshold
 from bottleneck_core.runs.compare import compare_products
-from bottleneck_core.runs.history import (HistoryError, compare_periods, current_runs, period_products,
-                                          previous_month, product_over_months, record_run)
+from bottleneck_core.runs.history import (HistoryError, compare_periods, copy_history, current_runs, history_store,
+                                          period_products, previous_month, product_over_months, record_run)
 from bottleneck_core.runs.schema import MIGRATIONS, SCHEMA_VERSION
 from conftest import REPO
 
@@ -33,60 +33,69 @@ def cli(*args, env=None, timeout=180) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def db(tmp_path) -> str:
+    """A DuckDB history, for what only a file can do (be held, be damaged, be killed mid-write)."""
     return str(tmp_path / "h.duckdb")
 
 
-def test_a_run_is_stored_with_its_figures_checks_and_products(real_result, db):
-    stored = record_run(real_result, db)
+def rows(location: str, sql: str) -> list[tuple]:
+    return history_store(location).run(lambda tx: tx.rows(sql), write=False)
+
+
+def test_a_run_is_stored_with_its_figures_checks_and_products(real_result, history):
+    stored = record_run(real_result, history)
     assert not stored.identical and not stored.replaced
-    runs = current_runs(db)
+    runs = current_runs(history)
     assert runs[["period", "revenue_total", "premium_count", "checks_passed"]].values.tolist() == \
         [["2026-10", 70568.6, 30, True]]
-    products = period_products("2026-10", db)
+    products = period_products("2026-10", history)
     assert len(products) == 714 and products["premium"].sum() == 30
-    with duckdb.connect(db, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM run_checks").fetchall()[0][0] == len(real_result.checks)
-        assert {r[0] for r in con.execute("SELECT sha256 FROM run_sources").fetchall()} == \
-            {t.sha256 for t in real_result.sources.values()}
+    assert rows(history, "SELECT count(*) FROM run_checks")[0][0] == len(real_result.checks)
+    assert {r[0] for r in rows(history, "SELECT sha256 FROM run_sources")} == \
+        {t.sha256 for t in real_result.sources.values()}
 
 
-def test_a_failed_real_run_stores_its_failed_checks(real_result, db):
+def test_a_failed_real_run_stores_its_failed_checks(real_result, history):
     failed = as_month(real_result, "2026-11")
     failed = replace(failed, checks=tuple(replace(c, status="failed") if c.id == "merged_not_empty" else c
                                           for c in failed.checks))
-    record_run(failed, db)
-    run = current_runs(db).iloc[0]
+    record_run(failed, history)
+    run = current_runs(history).iloc[0]
     assert (bool(run.checks_passed), int(run.checks_failed)) == (False, 1)
-    with duckdb.connect(db, read_only=True) as con:
-        assert con.execute("SELECT check_id FROM run_checks WHERE status = 'failed' AND severity = 'error'"
-                           ).fetchall() == [("merged_not_empty",)]
+    assert rows(history, "SELECT check_id FROM run_checks WHERE status = 'failed' AND severity = 'error'") == \
+        [("merged_not_empty",)]
 
 
-def test_identical_rerun_is_recognised_and_stores_nothing(real_result, db):
-    first, again = record_run(real_result, db), record_run(real_result, db)
+def test_identical_rerun_is_recognised_and_stores_nothing(real_result, history):
+    first, again = record_run(real_result, history), record_run(real_result, history)
     assert again.identical and again.run_id == first.run_id and "à l'identique" in again.message()
-    assert current_runs(db)["superseded"].tolist() == [0]
+    assert current_runs(history)["superseded"].tolist() == [0]
 
 
-def test_a_rerun_replaces_its_month_and_keeps_the_earlier_as_superseded(real_result, db):
-    record_run(real_result, db)
+def test_a_rerun_replaces_its_month_and_keeps_the_earlier_as_superseded(real_result, history):
+    record_run(real_result, history)
     changed = replace(real_result, sources={**real_result.sources,
                                             "erp": replace(real_result.sources["erp"], sha256="autre")})
-    rerun = record_run(changed, db)
+    rerun = record_run(changed, history)
     assert rerun.replaced and not rerun.identical
-    assert current_runs(db)[["period", "superseded"]].values.tolist() == [["2026-10", 1]]
-    with duckdb.connect(db, read_only=True) as con:
-        assert con.execute("SELECT count(*), count(current_period) FROM runs").fetchall() == [(2, 1)]
+    assert current_runs(history)[["period", "superseded"]].values.tolist() == [["2026-10", 1]]
+    assert rows(history, "SELECT count(*), count(current_period) FROM runs") == [(2, 1)]  # nothing deleted
 
 
-def test_comparing_a_month_that_was_rerun_uses_its_current_analysis(real_result, db):
-    record_run(as_month(real_result, "2026-09"), db)
-    record_run(as_month(real_result, "2026-10"), db)
+def test_the_database_itself_refuses_two_current_runs_of_one_month(real_result, history):
+    record_run(real_result, history)
+    second = "INSERT INTO runs (period, run_at, threshold, current_period) VALUES ('2026-10', '2026-12-01', 2, '2026-10')"
+    with pytest.raises(Exception):
+        history_store(history)._transaction(lambda tx: tx.rows(second), True)
+
+
+def test_comparing_a_month_that_was_rerun_uses_its_current_analysis(real_result, history):
+    record_run(as_month(real_result, "2026-09"), history)
+    record_run(as_month(real_result, "2026-10"), history)
     cheaper = real_result.products.assign(revenue=real_result.products["revenue"] / 2)
     rerun = replace(as_month(real_result, "2026-10"), products=cheaper,
                     sources={**real_result.sources, "web": replace(real_result.sources["web"], sha256="rerun")})
-    record_run(rerun, db)
-    diff = compare_periods("2026-09", "2026-10", db)
+    record_run(rerun, history)
+    diff = compare_periods("2026-09", "2026-10", history)
     assert diff.revenue_after == pytest.approx(70568.6 / 2, abs=0.01) and diff.revenue_before == 70568.6
 
 
@@ -98,54 +107,60 @@ def test_only_analyses_of_record_are_kept(real_result, db, variant):
     assert current_runs(db).empty
 
 
-def test_the_previous_month_is_the_latest_recorded_before_this_one(real_result, db):
+def test_the_previous_month_is_the_latest_recorded_before_this_one(real_result, history):
     for period in ("2026-07", "2026-09", "2026-11"):
-        record_run(as_month(real_result, period), db)
-    previous = previous_month("2026-10", db)
+        record_run(as_month(real_result, period), history)
+    previous = previous_month("2026-10", history)
     assert (previous.period, previous.threshold) == ("2026-09", 2.0)
     assert previous.figures == {"erp_rows": 825, "liaison_rows": 825, "web_clean_rows": 1428, "web_dedup_rows": 714,
                                 "merged_rows": 714, "revenue_total": 70568.6, "premium_count": 30,
                                 "price_mean": pytest.approx(real_result.price_stats.mean), "products_sold": 385}
-    assert previous_month("2026-07", db) is None
+    assert previous_month("2026-07", history) is None
 
 
-def test_a_product_over_the_months_has_its_price_sales_and_premium_status(real_result, db):
+def test_a_product_over_the_months_has_its_price_sales_and_premium_status(real_result, history):
     for period in ("2026-08", "2026-09"):
-        record_run(as_month(real_result, period), db)
-    rows = product_over_months("4352", db)
-    assert rows["period"].tolist() == ["2026-08", "2026-09"] and rows["premium"].tolist() == [True, True]
+        record_run(as_month(real_result, period), history)
+    months = product_over_months("4352", history)
+    assert months["period"].tolist() == ["2026-08", "2026-09"] and months["premium"].tolist() == [True, True]
+    assert months["revenue"].tolist() == [1125.0, 1125.0]
 
 
-def test_two_threads_writing_at_once_lose_nothing(real_result, db):
+def test_three_threads_writing_at_once_lose_nothing(real_result, history):
     failures = []
 
     def store(period):
         try:
-            record_run(as_month(real_result, period), db)
+            record_run(as_month(real_result, period), history)
         except Exception as exc:  # pragma: no cover - reported below
             failures.append(exc)
 
-    threads = [threading.Thread(target=store, args=(p,)) for p in ("2026-01", "2026-02", "2026-03")]
+    threads = [threading.Thread(target=store, args=(p,)) for p in ("2026-01", "2026-02", "2026-03", "2026-03")]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert not failures and current_runs(db)["period"].tolist() == ["2026-01", "2026-02", "2026-03"]
+    assert not failures and current_runs(history)["period"].tolist() == ["2026-01", "2026-02", "2026-03"]
 
 
-def test_four_processes_storing_four_months_at_once_lose_nothing(real_paths, tmp_path, db):
+@pytest.mark.parametrize("backend, processes", [("duckdb", 4), ("postgresql", 8)])
+def test_cli_processes_storing_months_at_once_lose_nothing(real_paths, tmp_path, request, backend, processes):
+    location = str(tmp_path / "h.duckdb") if backend == "duckdb" else request.getfixturevalue("postgres_database")
     erp, liaison, web = map(str, real_paths)
+    periods = [f"2026-{month:02d}" for month in range(1, processes + 1)]
     runs = [subprocess.Popen([sys.executable, "-m", "bottleneck_core", "run", "--erp", erp, "--liaison", liaison,
-                              "--web", web, "--period", period, "--out", str(tmp_path / period), "--history", db],
+                              "--web", web, "--period", period, "--out", str(tmp_path / period), "--history", location],
                              cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for period in ("2026-07", "2026-08", "2026-09", "2026-10")]
+            for period in periods]
     for process in runs:
         out, err = process.communicate(timeout=180)
         assert process.returncode == 0, err
         assert "enregistrée dans l'historique" in out
-    records = json.loads(cli("history", "--db", db, "--json").stdout)
-    assert [r["period"] for r in records] == ["2026-07", "2026-08", "2026-09", "2026-10"]
+    listed = cli("history", "--db", location, "--json")
+    records = json.loads(listed.stdout)
+    assert [r["period"] for r in records] == periods
     assert all(r["revenue_total"] == 70568.6 and r["premium_count"] == 30 and r["checks_passed"] for r in records)
+    assert "password" not in listed.stdout + listed.stderr and location.split("@")[0] not in listed.stdout
 
 
 KILLER = """
@@ -195,17 +210,14 @@ def test_a_corrupt_history_says_so_and_the_cli_still_delivers(real_paths, tmp_pa
     assert "analyse non enregistrée dans l'historique" in done.stderr and (tmp_path / "out" / "rapport_ca.xlsx").exists()
 
 
-def test_a_history_held_by_another_process_is_waited_for_then_said_busy(real_result, db, monkeypatch):
-    import bottleneck_core.runs.stores as stores
-
+def test_a_history_held_by_another_process_is_waited_for_then_said_busy(real_result, db):
     record_run(real_result, db)
     holder = duckdb.connect(db)  # this process holds the file: another process cannot open it
     try:
         done = cli("history", "--db", db, env={"BOTTLENECK_HISTORY_TIMEOUT": "0.5"}, timeout=60)
     finally:
         holder.close()
-    assert done.returncode == 2 and "occupé par un autre traitement" in done.stderr
-    assert stores.LOCK_TIMEOUT > 0
+    assert done.returncode == 2 and "occupé par un autre traitement depuis plus de 0,5 s" in done.stderr
 
 
 def test_compare_finds_entries_exits_and_changes(real_result):
@@ -222,13 +234,58 @@ def test_compare_finds_entries_exits_and_changes(real_result):
     assert diff.revenue_change == round(diff.revenue_after - diff.revenue_before, 2)
 
 
-def test_cli_compare_prints_what_changed(real_result, db):
-    record_run(as_month(real_result, "2026-09"), db)
-    cheaper = replace(as_month(real_result, "2026-10"), config=replace(real_result.config, threshold=1.5),
-                      threshold=1.5)
-    record_run(with_threshold(cheaper, 1.5), db)
-    done = cli("compare", "2026-09", "2026-10", "--db", db)
-    assert done.returncode == 0
-    assert "Vins entrés en premium : 19" in done.stdout and "Vins sortis du premium : 0" in done.stdout
-    missing = cli("compare", "2026-09", "2030-01", "--db", db)
-    assert missing.returncode == 2 and "aucune analyse enregistrée pour 2030-01" in missing.stderr
+def test_cli_compare_prints_what_changed(real_result, history, capsys):
+    from bottleneck_core.runs.cli import main
+
+    record_run(as_month(real_result, "2026-09"), history)
+    looser = replace(as_month(real_result, "2026-10"), config=replace(real_result.config, threshold=1.5))
+    record_run(with_threshold(looser, 1.5), history)
+    assert main(["compare", "2026-09", "2026-10", "--db", history]) == 0
+    out = capsys.readouterr().out
+    assert "Vins entrés en premium : 19" in out and "Vins sortis du premium : 0" in out
+    assert main(["compare", "2026-09", "2030-01", "--db", history]) == 2
+    assert "aucune analyse enregistrée pour 2030-01" in capsys.readouterr().err
+
+
+def test_the_copy_command_moves_a_duckdb_history_into_postgresql_once(real_result, db, postgres_database, capsys):
+    from bottleneck_core.runs.cli import main
+
+    for period in ("2026-08", "2026-09", "2026-10"):
+        record_run(as_month(real_result, period), db)
+    changed = replace(as_month(real_result, "2026-10"), sources={
+        **real_result.sources, "erp": replace(real_result.sources["erp"], sha256="rerun")})
+    record_run(changed, db)  # a superseded run travels too
+    assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0
+    out = capsys.readouterr().out
+    assert "4 analyses copiées" in out and "0 déjà présentes" in out and "secret" not in out
+    assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0  # idempotent
+    assert "0 analyses copiées" in capsys.readouterr().out
+    main(["history", "--db", db, "--json"])
+    from_duckdb = capsys.readouterr().out
+    main(["history", "--db", postgres_database, "--json"])
+    from_postgres = capsys.readouterr().out
+    drop_ids = lambda text: [{k: v for k, v in r.items() if k != "run_id"} for r in json.loads(text)]
+    assert drop_ids(from_postgres) == drop_ids(from_duckdb) and len(json.loads(from_postgres)) == 3
+    assert copy_history(db, postgres_database) == {"runs": 0, "already_there": 4, "rows": 0}
+
+
+def test_a_stopped_server_is_one_french_message_and_the_month_is_still_delivered(real_paths, tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nobody listens there
+    url = f"postgresql://analyste:motdepasse-secret@127.0.0.1:{port}/bottleneck"
+    erp, liaison, web = map(str, real_paths)
+    done = cli("run", "--erp", erp, "--liaison", liaison, "--web", web, "--out", str(tmp_path / "out"), "--history", url)
+    assert done.returncode == 0 and "Traceback" not in done.stderr and (tmp_path / "out" / "rapport_ca.xlsx").exists()
+    assert f"L'historique postgresql://analyste@127.0.0.1:{port}/bottleneck ne peut pas être utilisé : le serveur est " \
+           "injoignable" in done.stderr
+    assert "motdepasse-secret" not in done.stdout + done.stderr
+
+
+def test_wrong_credentials_are_said_without_the_password(real_result, postgres_server):
+    wrong = postgres_server.replace("bottleneck:", "bottleneck:faux-", 1)
+    with pytest.raises(HistoryError) as error:
+        record_run(real_result, wrong)
+    assert "les identifiants sont refusés" in str(error.value) and "faux-" not in str(error.value)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 
+from ..formatting import number
 from .schema import MIGRATIONS, READ_VERSION, SCHEMA_VERSION, SET_VERSION
 
 LOCK_TIMEOUT = float(os.environ.get("BOTTLENECK_HISTORY_TIMEOUT", "60"))
@@ -57,7 +58,8 @@ class Store:
             except Retry:
                 if time.monotonic() + delay > deadline:
                     raise HistoryError(f"L'historique {self.label} est occupé par un autre traitement depuis plus de "
-                                       f"{timeout:.0f} s ; réessayez dans un instant.") from None
+                                       f"{number(timeout, 0 if timeout >= 10 else 1)} s ; réessayez dans un "
+                                       "instant.") from None
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 1.0)
 
@@ -132,7 +134,10 @@ class DuckDBStore(Store):
             con.execute("COMMIT")
             return value
         except duckdb.Error as error:
-            con.execute("ROLLBACK")
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed COMMIT has already rolled back
             raise self._problem(error) from None
         finally:
             con.close()
@@ -179,7 +184,10 @@ class PostgresStore(Store):
             raise self._unreachable(error) from None
         try:
             with con:
-                con.isolation_level = psycopg.IsolationLevel.SERIALIZABLE if write else None
+                # Writes are serialisable; a migration reads committed rows, so that after waiting for the lock
+                # below it sees the version another writer has just reached.
+                con.isolation_level = (psycopg.IsolationLevel.SERIALIZABLE if write and not migrating else
+                                       psycopg.IsolationLevel.READ_COMMITTED)
                 with con.transaction():
                     if migrating:  # one migrating writer at a time; the others find the new version
                         con.execute("SELECT pg_advisory_xact_lock(hashtext('bottleneck history'))")
@@ -187,7 +195,7 @@ class PostgresStore(Store):
                                      lambda table, run_id, frame: _pg_insert(con, table, run_id, frame))
                     return work(tx)
         except (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation, errors.DuplicateTable,
-                errors.DuplicateObject, errors.LockNotAvailable):
+                errors.DuplicateObject, errors.DuplicateColumn, errors.LockNotAvailable):
             raise Retry() from None
         except psycopg.OperationalError as error:
             raise self._unreachable(error) from None
