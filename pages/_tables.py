@@ -9,6 +9,11 @@ from bottleneck_core.views.products import SORTS, ProductFilter, filter_products
 from pages._render import french_table
 
 WINE_PAGE = "pages/vin.py"
+# The wine and its figures fit an 800-pixel screen; the other columns scroll.
+NARROW = {"Vin": st.column_config.Column(width=170, pinned=True), "Prix (€)": st.column_config.Column(width=80),
+          "Chiffre d'affaires (€)": st.column_config.Column("CA (€)", width=95),
+          "Z-score du prix": st.column_config.Column("Z-score", width=70),
+          "Ventes (unités)": st.column_config.Column("Ventes", width=65)}
 CHOICES = {"tous": None, "oui": True, "non": False}
 
 
@@ -34,9 +39,12 @@ def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = No
     chosen = ProductFilter(premium=chosen_premium, sold=sold, price_min=low, price_max=high,
                            stock_status=frozenset(stock), onsale_web=onsale, text=text)
     shown = sort_products(filter_products(products, chosen), by, descending).reset_index(drop=True)
-    st.caption(f"{plural(len(shown), 'produit affiché', 'produits affichés')} sur {len(products)} ; cliquez sur une "
-               "ligne pour ouvrir la fiche du vin.")
-    event = french_table(shown_table(shown), key=f"{key}_table", on_select="rerun", selection_mode="single-row")
-    if event and event.selection.rows:
-        st.switch_page(WINE_PAGE, query_params={"produit": shown.loc[event.selection.rows[0], "product_id"]})
+    st.caption(f"{plural(len(shown), 'produit affiché', 'produits affichés')} sur {len(products)} ; cliquez sur un "
+               "vin pour ouvrir sa fiche.")
+    event = french_table(shown_table(shown), key=f"{key}_table", on_select="rerun",
+                         selection_mode=["single-row", "single-cell"],
+                         column_config=NARROW)
+    chosen_rows = list(event.selection.rows) + [cell[0] for cell in event.selection.cells] if event else []
+    if chosen_rows:
+        st.switch_page(WINE_PAGE, query_params={"produit": shown.loc[chosen_rows[0], "product_id"]})
     return shown

@@ -11,8 +11,9 @@ from ..steps.premium import is_premium
 
 SORTS = {"revenue": "Chiffre d'affaires", "price": "Prix", "price_zscore": "Z-score du prix",
          "total_sales": "Ventes", "name": "Nom du vin"}
-TABLE_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue", "price_zscore", "premium",
-                 "stock_status", "onsale_web"]
+# The wine and its figures first (what stays on a narrow screen), then its attributes, its identifiers last.
+TABLE_COLUMNS = ["name", "price", "revenue", "price_zscore", "total_sales", "premium", "stock_status", "onsale_web",
+                 "product_id", "sku"]
 
 
 def products_of(result: PipelineResult) -> pd.DataFrame:

@@ -24,36 +24,46 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Start the app as users do and stop it afterwards."""
+def start_app(folder: Path, log_name: str = "streamlit.log", repo: Path = REPO) -> tuple[subprocess.Popen, str]:
+    """The app as users start it, with its own history and column mapping in `folder`."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")
+    env = {**os.environ, "BOTTLENECK_HISTORY": str(folder / "historique.duckdb"),
+           "BOTTLENECK_MAPPING": str(folder / "correspondances.yaml")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=repo, stdout=open(ARTIFACTS / log_name, "w"), stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
                 if answer.read().strip() == b"ok":
-                    break
+                    return server, url
         except OSError:
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
-            pytest.fail(f"streamlit did not start on {url} (see tests/e2e/artifacts/streamlit.log)")
+            pytest.fail(f"streamlit did not start on {url} (see tests/e2e/artifacts/{log_name})")
         time.sleep(0.3)
-    yield url
+
+
+def stop_app(server: subprocess.Popen) -> None:
     server.terminate()
     try:
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.kill()
-    log.close()
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    """A fresh app for each test: its own history and mapping, no cache shared with another test. The app of another
+    checkout (BOTTLENECK_E2E_APP_DIR) can be put to the same tests, to show that they fail on an earlier version."""
+    server, url = start_app(tmp_path, repo=Path(os.environ.get("BOTTLENECK_E2E_APP_DIR", REPO)))
+    yield url
+    stop_app(server)
 
 
 @pytest.fixture(scope="session")
@@ -68,13 +78,18 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, app_url):
-    """A fresh session (its own browser context) in a French locale."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+def open_app(browser, url: str, width: int = 1400, locale: str = "fr-FR"):
+    """A fresh session (its own browser context)."""
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 1100}, accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(60_000)
-    tab.goto(app_url)
+    tab.goto(url)
     tab.get_by_text("Données du mois").first.wait_for()
+    return tab
+
+
+@pytest.fixture
+def page(browser, app_url):
+    tab = open_app(browser, app_url)
     yield tab
-    context.close()
+    tab.context.close()
