@@ -20,13 +20,20 @@ def as_text(label: object) -> str:
     return html.escape(str(label), quote=False)
 
 
+def short(name: str, length: int = 32) -> str:
+    """A long wine name cut for an axis (the whole name stays in the hover text)."""
+    return name if len(name) <= length else name[:length - 1].rstrip() + "…"
+
+
 def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
     """The best-selling wines as horizontal bars, largest on top."""
     ordered = top.iloc[::-1]
     names = ordered["name"].fillna(ordered["sku"])
     names = names.where(~names.duplicated(keep=False), names + " (" + ordered["sku"].fillna("") + ")")
-    figure = go.Figure(go.Bar(x=ordered["revenue"], y=names.map(as_text), orientation="h", marker_color=WINE,
-                              hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"))
+    figure = go.Figure(go.Bar(x=ordered["revenue"], y=[f"{i}. {short(as_text(n))}" for i, n in
+                                                       zip(range(len(names), 0, -1), names)],
+                              orientation="h", marker_color=WINE, customdata=names.map(as_text),
+                              hovertemplate="%{customdata}<br>%{x:,.2f} €<extra></extra>"))
     figure.update_layout(title=f"Top {len(top)} des vins par chiffre d'affaires", xaxis_title="Chiffre d'affaires (€)",
                          xaxis_tickformat=EURO_TICKS, height=max(420, 24 * len(top)), **FRENCH)
     return figure

@@ -17,10 +17,12 @@ result = require_result(state)
 header(state)
 kpis(revenue_kpis(result))
 products = products_of(result)
-st.plotly_chart(top_revenue_bars(top_products(products, 20)), width="stretch", config=CONFIG)
-left, right = st.columns(2)
-left.plotly_chart(pareto_chart(pareto_curve(products)), width="stretch", config=CONFIG)
-right.plotly_chart(revenue_bins_chart(revenue_bins(products)), width="stretch", config=CONFIG)
+CHARTS = {"Top 20 des vins": lambda: top_revenue_bars(top_products(products, 20)),
+          "Courbe de Pareto": lambda: pareto_chart(pareto_curve(products)),
+          "Répartition par tranche de CA": lambda: revenue_bins_chart(revenue_bins(products))}
+chart = st.segmented_control("Graphique", list(CHARTS), default="Top 20 des vins", key="revenue_chart",
+                             label_visibility="collapsed") or "Top 20 des vins"
+st.plotly_chart(CHARTS[chart](), width="stretch", config=CONFIG)
 st.subheader("Tous les produits")
 shown = product_explorer(products, "revenue")
 st.download_button("Télécharger cette liste (CSV)", french_csv(shown), download_name("produits_filtres.csv", result),

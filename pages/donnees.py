@@ -21,15 +21,20 @@ if uploads:
     add_files(uploads)
     st.rerun()  # the drop zone empties: the table below is the one list of the month's files
 state = month()
-header(state)
-
-left, right = st.columns([3, 2], gap="large")
-with right:
-    periods = recent_periods(date.today().strftime("%Y-%m"))
-    if session.period not in periods:
-        periods.insert(0, session.period)
+periods = recent_periods(date.today().strftime("%Y-%m"))
+if session.period not in periods:
+    periods.insert(0, session.period)
+with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
     st.selectbox("Mois analysé", periods, index=periods.index(session.period), format_func=month_label,
-                 key="period_choice", on_change=lambda: session.update(period=session.period_choice))
+                 key="period_choice", on_change=lambda: session.update(period=session.period_choice), width=220)
+    if session.use_sample:
+        st.button("Revenir à mes fichiers", icon=":material/folder_open:", disabled=not session.files,
+                  on_click=lambda: session.update(use_sample=False))
+    else:
+        st.button("Utiliser les données d'exemple", icon=":material/science:",
+                  help="Un mois généré, avec les mêmes pièges que les vrais exports ; jamais enregistré.",
+                  on_click=lambda: session.update(use_sample=True))
+with st.expander(f"Configuration : {plain(state.config_name)}", icon=":material/tune:"):
     config_upload = st.file_uploader("Configuration (facultatif, YAML)", type=["yaml", "yml"],
                                      key=f"config_{session.uploads_seen}",
                                      help="Le format de la configuration fournie ou celui de l'ancien pipeline Kestra.")
@@ -46,80 +51,73 @@ with right:
     if session.config_file:
         st.button("Revenir à la configuration fournie", icon=":material/undo:",
                   on_click=lambda: session.update(config_file=None))
-    if session.use_sample:
-        st.button("Revenir à mes fichiers", icon=":material/folder_open:", disabled=not session.files,
-                  on_click=lambda: session.update(use_sample=False))
-    else:
-        st.button("Utiliser les données d'exemple", icon=":material/science:",
-                  help="Un mois généré, avec les mêmes pièges que les vrais exports ; jamais enregistré.",
-                  on_click=lambda: session.update(use_sample=True))
+header(state)
 
-with left:
-    st.subheader("Fichiers du mois")
-    if session.use_sample:
-        st.info("Ce sont les **données d'exemple** qui sont analysées (un mois généré). Vos fichiers restent ci-dessous ; "
-                "« Revenir à mes fichiers » les analyse de nouveau.", icon=":material/science:")
-    if not state.rows:
-        st.caption("Aucun fichier pour l'instant.")
-    options = list(SOURCE_LABELS)
-    for row in state.rows:
-        with st.container(border=True, horizontal=True, vertical_alignment="center"):
-            st.markdown(f"**{plain(row.name)}**", width="stretch")
-            if row.refused:
-                st.badge("refusé", color="red", icon=":material/block:")
-            else:
-                st.selectbox(f"Export de {label_text(row.name)}", options, index=options.index(row.kind),
-                             format_func=SOURCE_LABELS.get, key=f"kind::{row.name}", on_change=assign,
-                             args=(row.name,), label_visibility="collapsed", width=130)
-                st.caption(f"{integer(row.guess.rows)} lignes · {integer(row.guess.columns)} colonnes"
-                           + (f" · reconnu {SOURCE_LABELS[row.recognised]}" if row.kind != row.recognised else ""),
-                           width="content")
-            st.button("", icon=":material/delete:", key=f"remove::{row.name}", help=f"Retirer {label_text(row.name)}",
-                      on_click=remove_file, args=(row.name,))
+st.subheader("Fichiers du mois")
+if session.use_sample:
+    st.info("Ce sont les **données d'exemple** qui sont analysées (un mois généré). Vos fichiers restent ci-dessous ; "
+            "« Revenir à mes fichiers » les analyse de nouveau.", icon=":material/science:")
+if not state.rows:
+    st.caption("Aucun fichier pour l'instant.")
+options = list(SOURCE_LABELS)
+for row in state.rows:
+    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+        st.markdown(f"**{plain(row.name)}**", width="stretch")
         if row.refused:
-            show_error(row.refused)
-        elif row.guess.missing:
-            with st.container(border=True):
-                st.markdown(f"**{plain(row.name)}** ressemble à l'export {SOURCE_LABELS[row.recognised]} mais il lui "
-                            f"manque : {', '.join(f'« {c} »' for c in row.guess.missing)}. Indiquez la colonne du fichier "
-                            "qui en tient lieu ; la correspondance sera reprise les mois suivants.")
-                chosen = {}
-                for column in row.guess.missing:
-                    proposals = propose_columns(row.guess.parsed["headers"], row.guess.parsed["samples"],
-                                                row.recognised, column)
-                    others = [h for h in row.guess.parsed["headers"] if h not in {p.header for p in proposals}]
-                    why = {p.header: f"{p.header} ({', '.join(p.reasons)})" if p.reasons else p.header
-                           for p in proposals}
-                    chosen[column] = st.selectbox(f"Colonne du fichier pour « {column} »",
-                                                  [p.header for p in proposals] + others,
-                                                  format_func=lambda h, why=why: why.get(h, h),
-                                                  key=f"map::{row.name}::{column}")
-                if st.button("Enregistrer la correspondance", icon=":material/link:", key=f"save_map::{row.name}"):
-                    mapping = {k: dict(v) for k, v in mapping_now().items()}
-                    mapping.setdefault(row.recognised, {}).update(chosen)
-                    try:
-                        save_mapping(mapping)
-                    except (InputError, OSError) as error:
-                        show_error(error)
-                    else:
-                        session.mapping = mapping
-                        st.rerun()
-    for problem in state.problems:
-        st.warning(plain(problem), icon=":material/rule:")
-    mapping = mapping_now()
-    if mapping:
-        with st.expander("Correspondances de colonnes enregistrées"):
-            for kind, columns in mapping.items():
-                for column, found in columns.items():
-                    line = st.columns([5, 1], vertical_alignment="center")
-                    line[0].markdown(f"{SOURCE_LABELS[kind]} : la colonne **{plain(found)}** du fichier tient lieu de "
-                                     f"**{plain(column)}**")
-                    if line[1].button("", icon=":material/delete:", key=f"unmap::{kind}::{column}",
-                                      help="Oublier cette correspondance"):
-                        kept = {k: {c: h for c, h in v.items() if (k, c) != (kind, column)} for k, v in mapping.items()}
-                        save_mapping(kept)
-                        session.mapping = kept
-                        st.rerun()
+            st.badge("refusé", color="red", icon=":material/block:")
+        else:
+            st.selectbox(f"Export de {label_text(row.name)}", options, index=options.index(row.kind),
+                         format_func=SOURCE_LABELS.get, key=f"kind::{row.name}", on_change=assign,
+                         args=(row.name,), label_visibility="collapsed", width=130)
+            st.caption(f"{integer(row.guess.rows)} lignes · {integer(row.guess.columns)} colonnes"
+                       + (f" · reconnu {SOURCE_LABELS[row.recognised]}" if row.kind != row.recognised else ""),
+                       width="content")
+        st.button("", icon=":material/delete:", key=f"remove::{row.name}", help=f"Retirer {label_text(row.name)}",
+                  on_click=remove_file, args=(row.name,))
+    if row.refused:
+        show_error(row.refused)
+    elif row.guess.missing:
+        with st.container(border=True):
+            st.markdown(f"**{plain(row.name)}** ressemble à l'export {SOURCE_LABELS[row.recognised]} mais il lui "
+                        f"manque : {', '.join(f'« {c} »' for c in row.guess.missing)}. Indiquez la colonne du fichier "
+                        "qui en tient lieu ; la correspondance sera reprise les mois suivants.")
+            chosen = {}
+            for column in row.guess.missing:
+                proposals = propose_columns(row.guess.parsed["headers"], row.guess.parsed["samples"],
+                                            row.recognised, column)
+                others = [h for h in row.guess.parsed["headers"] if h not in {p.header for p in proposals}]
+                why = {p.header: f"{p.header} ({', '.join(p.reasons)})" if p.reasons else p.header
+                       for p in proposals}
+                chosen[column] = st.selectbox(f"Colonne du fichier pour « {column} »",
+                                              [p.header for p in proposals] + others,
+                                              format_func=lambda h, why=why: why.get(h, h),
+                                              key=f"map::{row.name}::{column}")
+            if st.button("Enregistrer la correspondance", icon=":material/link:", key=f"save_map::{row.name}"):
+                mapping = {k: dict(v) for k, v in mapping_now().items()}
+                mapping.setdefault(row.recognised, {}).update(chosen)
+                try:
+                    save_mapping(mapping)
+                except (InputError, OSError) as error:
+                    show_error(error)
+                else:
+                    session.mapping = mapping
+                    st.rerun()
+for problem in state.problems:
+    st.warning(plain(problem), icon=":material/rule:")
+mapping = mapping_now()
+if mapping:
+    with st.expander("Correspondances de colonnes enregistrées"):
+        for kind, columns in mapping.items():
+            for column, found in columns.items():
+                line = st.columns([5, 1], vertical_alignment="center")
+                line[0].markdown(f"{SOURCE_LABELS[kind]} : la colonne **{plain(found)}** du fichier tient lieu de "
+                                 f"**{plain(column)}**")
+                if line[1].button("", icon=":material/delete:", key=f"unmap::{kind}::{column}",
+                                  help="Oublier cette correspondance"):
+                    kept = {k: {c: h for c, h in v.items() if (k, c) != (kind, column)} for k, v in mapping.items()}
+                    save_mapping(kept)
+                    session.mapping = kept
+                    st.rerun()
 
 if state.error:
     show_error(state.error)

@@ -29,8 +29,7 @@ with st.container(horizontal=True, gap="medium"):
 st.plotly_chart(zscore_chart(zscore_bins(result.products, result.threshold), result.threshold), width="stretch",
                 config=CONFIG)
 products = products_of(result)
-premium_tab, ordinary_tab = st.tabs([f"Vins premium ({len(result.premium)})", f"Vins ordinaires ({len(result.ordinary)})"])
-with premium_tab:
-    product_explorer(products, "premium", premium=True)
-with ordinary_tab:
-    product_explorer(products, "ordinary", premium=False)
+LISTS = {f"Vins premium ({len(result.premium)})": True, f"Vins ordinaires ({len(result.ordinary)})": False}
+shown = st.segmented_control("Liste", list(LISTS), default=list(LISTS)[0], key="premium_list",
+                             label_visibility="collapsed") or list(LISTS)[0]
+product_explorer(products, "premium" if LISTS[shown] else "ordinary", premium=LISTS[shown])

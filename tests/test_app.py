@@ -74,10 +74,13 @@ def test_every_page_renders_the_real_month_with_its_header(real_app):
             texts(real_app), page
 
 
-def test_the_revenue_page_shows_the_total_in_french_and_three_charts(real_app):
+def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real_app):
     real_app.switch_page("pages/chiffre_affaires.py").run()
     assert real_app.metric[0].value == "70 568,60 €" and real_app.metric[2].value == "183,30 €"
-    assert len(real_app.get("plotly_chart")) == 3
+    assert len(real_app.get("plotly_chart")) == 1
+    first = real_app.get("plotly_chart")[0].proto.spec
+    real_app.segmented_control(key="revenue_chart").set_value("Courbe de Pareto").run()
+    assert len(real_app.get("plotly_chart")) == 1 and real_app.get("plotly_chart")[0].proto.spec != first
     real_app.text_input(key="revenue_text").input("Champagne").run()
     assert "27 produits affichés sur 714" in texts(real_app)
 

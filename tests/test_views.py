@@ -26,8 +26,8 @@ def test_revenue_kpis_say_what_they_divide_by_and_the_change_since_the_previous_
     kpis = {k.label: k for k in revenue_kpis(real_result)}
     assert kpis["Chiffre d'affaires total"].value == "70 568,60 €" and kpis["Chiffre d'affaires total"].delta is None
     assert kpis["Produits vendus"].value == "385" and "sur 714 produits fusionnés" in kpis["Produits vendus"].help
-    assert kpis["CA moyen par produit vendu"].value == "183,30 €"  # 70 568,60 / 385, not / 714
-    assert kpis["CA moyen par produit vendu"].help == "70 568,60 € ÷ 385 produits vendus."
+    assert kpis["CA par produit vendu"].value == "183,30 €"  # 70 568,60 / 385, not / 714
+    assert kpis["CA par produit vendu"].help == "70 568,60 € ÷ 385 produits vendus."
     previous = MonthFigures("2026-09", 2.0, {"revenue_total": 70000.0, "products_sold": 400})
     kpis = {k.label: k for k in revenue_kpis(replace(real_result, previous=previous))}
     assert kpis["Chiffre d'affaires total"].delta == "+568,60 € depuis septembre 2026"

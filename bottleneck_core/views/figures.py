@@ -49,7 +49,7 @@ def revenue_kpis(result: PipelineResult) -> list[Kpi]:
             f"Somme de prix × ventes sur les {integer(count)} produits fusionnés."),
         Kpi("Produits vendus", integer(sold), change_text(sold, before.get("products_sold"), "", period),
             f"Produits dont les ventes du mois sont positives, sur {integer(count)} produits fusionnés."),
-        Kpi("CA moyen par produit vendu", euros(result.revenue_total / sold if sold else None), None,
+        Kpi("CA par produit vendu", euros(result.revenue_total / sold if sold else None), None,
             f"{euros(result.revenue_total)} ÷ {plural(sold, 'produit vendu', 'produits vendus')}."),
         Kpi("Part du top 20 %", percent(top_share), None,
             f"CA des {plural(top_n, 'produit')} qui vendent le plus, sur {integer(count)}, rapporté au CA total."),

@@ -24,14 +24,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(folder: Path, log_name: str = "streamlit.log", repo: Path = REPO) -> tuple[subprocess.Popen, str]:
+def start_app(folder: Path, log_name: str = "streamlit.log", repo: Path = REPO,
+              script: str = "app.py") -> tuple[subprocess.Popen, str]:
     """The app as users start it, with its own history and column mapping in `folder`."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     env = {**os.environ, "BOTTLENECK_HISTORY": str(folder / "historique.duckdb"),
            "BOTTLENECK_MAPPING": str(folder / "correspondances.yaml")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=repo, stdout=open(ARTIFACTS / log_name, "w"), stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"

@@ -217,7 +217,7 @@ def test_real_exports_end_to_end_with_every_download(page, real_paths, tmp_path)
     assert "Fusion ERP – LIAISON – WEB" in main_text(page) and page.locator(".stMarkdownBadge", has_text="échec").count() == 0
     shot(page, "etapes_1400")
     go_to(page, "chiffre-affaires")
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(5).wait_for()
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "70 568,60 €"
     shot(page, "chiffre-affaires_1400")
     go_to(page, "premium")
