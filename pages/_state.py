@@ -13,7 +13,7 @@ from bottleneck_core import InputError
 from bottleneck_core.config import DEFAULT_CONFIG_PATH, load_config
 from bottleneck_core.io.contracts import CONTRACTS
 from bottleneck_core.io.mapping import load_mapping
-from bottleneck_core.io.reading import SourceGuess, identify
+from bottleneck_core.io.reading import SourceGuess, identify_all
 
 SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
 UNEXPECTED = ("L'analyse a rencontré une erreur inattendue. Vérifiez les fichiers déposés ; si le problème persiste, "
@@ -31,9 +31,11 @@ def init() -> None:
     st.session_state.setdefault("uploads_seen", 0)  # the uploader's key: a new one empties it once read
 
 
-def add_files(uploads) -> None:
-    """New files join the month's inputs (a file of the same name is replaced); the sample gives way to them."""
-    for upload in uploads:
+def add_files(key: str) -> None:
+    """The uploader's new files join the month's inputs (a file of the same name is replaced) and the sample gives
+    way to them. Run as the uploader's callback, before the page: the drop zone comes back empty under a new key,
+    and the table of the month's files is the one list."""
+    for upload in st.session_state.get(key) or []:
         data = upload.getvalue()
         st.session_state.files[upload.name] = (hashlib.sha256(data).hexdigest(), data)
         st.session_state.assignment.pop(upload.name, None)  # recognised anew
@@ -58,14 +60,26 @@ def mapping_key(mapping: dict) -> str:
     return repr(sorted((k, sorted(v.items())) for k, v in mapping.items()))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def identify_file(name: str, sha: str, mapping_repr: str, _data: bytes, _mapping: dict) -> SourceGuess | str:
-    """Which export a file is, parsed once per content and shared (never modified): the analysis starts from it. A
-    file refused at once gives its French message instead."""
-    try:
-        return identify(_data, name, _mapping)
-    except InputError as error:
-        return str(error)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def identify_files(key: tuple, _files: tuple, _mapping: dict) -> dict[str, SourceGuess | str]:
+    """Which export each file is, the files that arrived together parsed side by side, once per content and shared
+    (never modified): the analysis starts from them. A file refused at once gives its French message instead."""
+    outcomes = identify_all([(data, name) for name, data in _files], _mapping)
+    return {name: o if isinstance(o, SourceGuess) else str(o) for (name, _), o in zip(_files, outcomes)}
+
+
+def guesses_of(files: dict, mapping: dict) -> dict[str, SourceGuess | str]:
+    """Each file's guess under this mapping; only the files not identified yet are parsed (in one batch)."""
+    session, key = st.session_state, mapping_key(mapping)
+    known = session.setdefault("guesses", {})  # file name -> (sha256, mapping key, guess)
+    new = [(name, sha, data) for name, (sha, data) in files.items() if known.get(name, ())[:2] != (sha, key)]
+    if new:
+        batch = identify_files((key, tuple((name, sha) for name, sha, _ in new)),
+                               tuple((name, data) for name, _, data in new), mapping)
+        known.update({name: (sha, key, batch[name]) for name, sha, _ in new})
+    for name in [n for n in known if n not in files]:
+        del known[name]
+    return {name: known[name][2] for name in files}
 
 
 @dataclass(frozen=True)
@@ -143,8 +157,7 @@ def month() -> MonthState:
     except InputError as error:  # a mapping file edited by hand into something unusable
         mapping = {}
         state.problems.append(str(error))
-    for name, (sha, data) in session.files.items():
-        guess = identify_file(name, sha, mapping_key(mapping), data, mapping)
+    for name, guess in guesses_of(session.files, mapping).items():
         if isinstance(guess, str):
             state.rows.append(FileRow(name, None, None, None, guess))
         else:

@@ -17,30 +17,54 @@ NARROW = {"Vin": st.column_config.Column(width=170, pinned=True), "Prix (€)": 
 CHOICES = {"tous": None, "oui": True, "non": False}
 
 
+# The filter panel's settings as they start; they live in the session, so they hold while the panel is closed.
+START = {"premium": "tous", "sold": "tous", "onsale": "tous", "low": None, "high": None, "stock": [],
+         "sort": next(iter(SORTS)), "desc": True}
+
+
+def filter_panel(products: pd.DataFrame, key: str, premium: bool | None) -> dict:
+    """Filters and sort in a panel built only when open (a closed panel costs the page nothing); the settings are
+    kept in the session and still apply once it is closed."""
+    session = st.session_state
+    settings = session.setdefault(f"{key}_filters", dict(START))
+    with st.expander("Filtrer et trier", icon=":material/filter_list:", key=f"{key}_panel",
+                     on_change="rerun") as panel:
+        if not panel.open:
+            return settings
+        for name, value in settings.items():
+            session.setdefault(f"{key}_{name}", value)  # each widget starts where the user left it
+        statuses = stock_statuses(products)
+        session[f"{key}_stock"] = [s for s in session[f"{key}_stock"] if s in statuses]  # another month's statuses
+        with st.container(horizontal=True, gap="medium"):
+            if premium is None:
+                st.segmented_control("Premium", list(CHOICES), key=f"{key}_premium")
+            st.segmented_control("Vendus ce mois", list(CHOICES), key=f"{key}_sold")
+            st.segmented_control("En vente sur le web", list(CHOICES), key=f"{key}_onsale")
+        with st.container(horizontal=True, gap="medium"):
+            st.number_input("Prix minimum (€)", min_value=0.0, value=None, step=5.0, key=f"{key}_low", width=170)
+            st.number_input("Prix maximum (€)", min_value=0.0, value=None, step=5.0, key=f"{key}_high", width=170)
+            st.multiselect("Statut du stock", statuses, key=f"{key}_stock", width=260)
+        with st.container(horizontal=True, gap="medium"):
+            st.selectbox("Trier par", list(SORTS), format_func=SORTS.get, key=f"{key}_sort", width=220)
+            st.toggle("Décroissant", key=f"{key}_desc")
+        settings.update({name: session.get(f"{key}_{name}", value) for name, value in START.items()})
+    return settings
+
+
 def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = None) -> pd.DataFrame:
     """Filters and sort over the products, the table, and the wine's page on a row's click; returns what is shown."""
-    with st.expander("Filtrer et trier", icon=":material/filter_list:"):
-        with st.container(horizontal=True, gap="medium"):
-            chosen_premium = premium if premium is not None else CHOICES[st.segmented_control(
-                "Premium", list(CHOICES), default="tous", key=f"{key}_premium") or "tous"]
-            sold = CHOICES[st.segmented_control("Vendus ce mois", list(CHOICES), default="tous",
-                                                key=f"{key}_sold") or "tous"]
-            onsale = CHOICES[st.segmented_control("En vente sur le web", list(CHOICES), default="tous",
-                                                  key=f"{key}_onsale") or "tous"]
-        with st.container(horizontal=True, gap="medium"):
-            low = st.number_input("Prix minimum (€)", min_value=0.0, value=None, step=5.0, key=f"{key}_low", width=170)
-            high = st.number_input("Prix maximum (€)", min_value=0.0, value=None, step=5.0, key=f"{key}_high", width=170)
-            stock = st.multiselect("Statut du stock", stock_statuses(products), key=f"{key}_stock", width=260)
-        with st.container(horizontal=True, gap="medium"):
-            by = st.selectbox("Trier par", list(SORTS), format_func=SORTS.get, key=f"{key}_sort", width=220)
-            descending = st.toggle("Décroissant", value=True, key=f"{key}_desc")
+    settings = filter_panel(products, key, premium)
     text = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…",
                          key=f"{key}_text")
-    chosen = ProductFilter(premium=chosen_premium, sold=sold, price_min=low, price_max=high,
-                           stock_status=frozenset(stock), onsale_web=onsale, text=text)
-    shown = sort_products(filter_products(products, chosen), by, descending).reset_index(drop=True)
-    st.caption(f"{plural(len(shown), 'produit affiché', 'produits affichés')} sur {len(products)} ; cliquez sur un "
-               "vin pour ouvrir sa fiche.")
+    chosen = ProductFilter(premium=premium if premium is not None else CHOICES[settings["premium"] or "tous"],
+                           sold=CHOICES[settings["sold"] or "tous"], price_min=settings["low"],
+                           price_max=settings["high"], stock_status=frozenset(settings["stock"]),
+                           onsale_web=CHOICES[settings["onsale"] or "tous"], text=text)
+    shown = sort_products(filter_products(products, chosen), settings["sort"], settings["desc"]).reset_index(drop=True)
+    active = sum(settings[k] != START[k] for k in START if k not in ("sort", "desc")) + bool(text)
+    st.caption(f"{plural(len(shown), 'produit affiché', 'produits affichés')} sur {len(products)}"
+               + (f" ({plural(active, 'filtre actif', 'filtres actifs')})" if active else "")
+               + " ; cliquez sur un vin pour ouvrir sa fiche.")
     event = french_table(shown_table(shown), key=f"{key}_table", on_select="rerun",
                          selection_mode=["single-row", "single-cell"],
                          column_config=NARROW)

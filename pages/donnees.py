@@ -15,11 +15,9 @@ st.title("Données du mois")
 st.caption("Déposez les trois exports du mois : l'ERP, la table de LIAISON et l'export WEB. Chacun est reconnu à ses "
            "colonnes ; corrigez l'attribution si besoin.")
 session = st.session_state
-uploads = st.file_uploader("Exports du mois (.xlsx, .csv ou .parquet)", type=["xlsx", "xls", "csv", "parquet"],
-                           accept_multiple_files=True, key=f"uploader_{session.uploads_seen}")
-if uploads:
-    add_files(uploads)
-    st.rerun()  # the drop zone empties: the table below is the one list of the month's files
+uploader = f"uploader_{session.uploads_seen}"
+st.file_uploader("Exports du mois (.xlsx, .csv ou .parquet)", type=["xlsx", "xls", "csv", "parquet"],
+                 accept_multiple_files=True, key=uploader, on_change=add_files, args=(uploader,))
 state = month()
 periods = recent_periods(date.today().strftime("%Y-%m"))
 if session.period not in periods:

@@ -85,6 +85,24 @@ def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real
     assert "27 produits affichés sur 714" in texts(real_app)
 
 
+def test_the_filter_panel_is_built_only_when_open_and_its_filters_hold_once_closed(real_app):
+    real_app.switch_page("pages/chiffre_affaires.py").run()
+    assert not real_app.get("number_input") and "714 produits affichés sur 714 ;" in texts(real_app)
+    real_app.session_state["revenue_panel"] = True
+    real_app.run()
+    real_app.number_input(key="revenue_low").set_value(100.0).run()
+    real_app.selectbox(key="revenue_sort").set_value("price").run()
+    open_caption = re.search(r"(\d+) produits affichés sur 714 \(1 filtre actif\)", texts(real_app))
+    assert open_caption and int(open_caption[1]) < 714
+    real_app.session_state["revenue_panel"] = False
+    real_app.run()
+    assert not real_app.get("number_input") and open_caption[0] in texts(real_app)
+    real_app.session_state["revenue_panel"] = True
+    real_app.run()
+    assert real_app.number_input(key="revenue_low").value == 100.0
+    assert real_app.selectbox(key="revenue_sort").value == "price"
+
+
 def test_removing_a_file_removes_it_and_every_figure_of_the_analysis(real_app):
     real_app.button(key="remove::erp.xlsx").click().run()
     assert file_names(real_app) == ["liaison.xlsx", "web.xlsx"] and "Il manque : ERP." in texts(real_app)
@@ -224,12 +242,13 @@ def test_the_wine_page_opens_on_a_wine_from_its_address(real_app):
 def test_each_upload_is_parsed_once(real_paths, monkeypatch):
     import streamlit as st
 
-    from bottleneck_core.io import sandbox
+    from bottleneck_core.io import reading, sandbox
 
     st.cache_resource.clear()
     seen = []
     start = sandbox.start_parse
-    monkeypatch.setattr(sandbox, "start_parse", lambda raw, *a: seen.append(raw.name) or start(raw, *a))
+    for module in (sandbox, reading):
+        monkeypatch.setattr(module, "start_parse", lambda raw, *a: seen.append(raw.name) or start(raw, *a))
     app = upload(new_app(), *real_paths)
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(app)
     for page in RESULT_PAGES:

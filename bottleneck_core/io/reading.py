@@ -12,7 +12,7 @@ from .cells import Sheet
 from .conform import conform
 from .contracts import CONTRACT_HINT, CONTRACTS, closest_kind, fold_header, guess_kind, wanted_columns
 from .files import Readable, RawFile, detect_format, named_raw
-from .sandbox import Parse, finish_parse, parse_file, start_reading
+from .sandbox import Parse, finish_parse, parse_file, start_parse, start_reading
 
 Mapping = dict[str, dict[str, str]]  # per export: contract column -> the file's header standing for it
 
@@ -143,8 +143,36 @@ def recognise(headers: list[str], mapping: Mapping | None = None) -> tuple[str |
 
 def identify(source: Readable, name: str | None = None, mapping: Mapping | None = None) -> SourceGuess:
     """Which export a file is, from its columns, parsed once; a file like none is refused, its columns listed."""
-    raw = named_raw(source, name, "fichier")
-    parsed = parse_file(raw, detect_format(raw), wanted_columns(mapping))
+    outcome = identify_all([(source, name)], mapping)[0]
+    if isinstance(outcome, InputError):
+        raise outcome
+    return outcome
+
+
+def identify_all(files: list[tuple[Readable, str | None]], mapping: Mapping | None = None
+                 ) -> list[SourceGuess | InputError]:
+    """Several files identified side by side (a parsing process each, as the three exports of a month arrive
+    together): for each, in order, its guess or why it is refused."""
+    wanted = wanted_columns(mapping)
+    started: list[Parse | InputError] = []
+    for source, name in files:
+        try:
+            raw = named_raw(source, name, "fichier")
+            started.append(start_parse(raw, detect_format(raw), wanted))
+        except InputError as error:
+            started.append(error)
+    outcomes: list[SourceGuess | InputError] = []
+    for parse in started:
+        try:
+            if isinstance(parse, InputError):
+                raise parse
+            outcomes.append(_guess(parse.raw, finish_parse(parse), mapping))
+        except InputError as error:
+            outcomes.append(error)
+    return outcomes
+
+
+def _guess(raw: RawFile, parsed: Sheet, mapping: Mapping | None) -> SourceGuess:
     kind, missing = recognise(parsed["headers"], mapping)
     if kind is None:
         found = ", ".join(str(h) for h in parsed["headers"][:12]) or "aucune"
