@@ -1,7 +1,7 @@
 """The app as users wait for it, in Debian's Chromium driven by Playwright: `python -m benchmarks.browser`.
 
 In one run, alone and then with 4 sessions at once on the same server, each measured from the user's action to
-what it shows being on screen and the script finished:
+the moment what it shows is in the page (fresh elements of this run, noted by a MutationObserver in the page):
   - the floor: a bare Streamlit rerun of a trivial page of its own (a button and a counter);
   - upload of the three real exports → the checks' banner;
   - a step of the premium slider → the premium count updated;
@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,7 +44,38 @@ def start(app: Path, folder: Path) -> tuple[subprocess.Popen, str]:
     return start_app(folder, log_name=f"benchmark_{app.stem}.log", repo=app.parent, script=app.name)
 
 
+# What the user sees, noted in the page the moment the DOM holds it (a MutationObserver: nothing runs while the page
+# is quiet, unlike polling at every frame, and Playwright's locator waits would add up to 500 ms of their own), and
+# only the page's fresh elements, not the stale ones of the previous run.
+FRESH = "[data-testid=stElementContainer][data-stale=false]"
+SHOWS_TEXT = f"text => [...document.querySelectorAll('{FRESH}')].some(e => e.textContent.includes(text))"
+PAGE_COMPLETE = (f"title => [...document.querySelectorAll('{FRESH} h1')].some(h => h.textContent.includes(title))"
+                 f" && document.querySelector('{FRESH} [data-testid=stPlotlyChart] .main-svg')"
+                 f" && document.querySelector('{FRESH} [data-testid=stDataFrame] canvas')")
+
+
+async def watch(page, condition: str, arg=None) -> float:
+    """Start watching for the condition (before the gesture); returns the gesture's start on the same clock."""
+    await page.evaluate(f"""arg => {{
+        const holds = {condition};
+        window.__shownAt = null;
+        const observer = new MutationObserver(() => {{
+            if (holds(arg)) {{ window.__shownAt = Date.now(); observer.disconnect(); }}
+        }});
+        observer.observe(document.body, {{subtree: true, childList: true, characterData: true, attributes: true,
+                                          attributeFilter: ["data-stale"]}});
+    }}""", arg)
+    return time.time()
+
+
+async def shown(page, began: float) -> float:
+    """Seconds from the gesture to the moment the watched condition held."""
+    handle = await page.wait_for_function("window.__shownAt", polling=100)
+    return await handle.json_value() / 1000 - began
+
+
 async def idle(page) -> None:
+    """The script has finished (untimed: the next gesture starts from a quiet page)."""
     await page.wait_for_timeout(50)
     await page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=120_000)
 
@@ -55,54 +87,88 @@ async def floor_session(browser, url: str, steps: int) -> list[float]:
     await page.get_by_text("Exécutions : 0").wait_for()
     times = []
     for step in range(1, steps + 1):
-        start_at = time.perf_counter()
+        began = await watch(page, SHOWS_TEXT, f"Exécutions : {step}")
         await page.get_by_role("button", name="Relancer").click()
-        await page.get_by_text(f"Exécutions : {step}").wait_for()
+        times.append(await shown(page, began))
         await idle(page)
-        times.append(time.perf_counter() - start_at)
     await context.close()
     return times
 
 
-async def app_session(browser, url: str, steps: int) -> dict[str, list[float]]:
+def fresh_exports(folder: Path) -> list[Path]:
+    """The three real exports under content never seen by the server (a new zip comment, same cells), so that each
+    upload is parsed and analysed cold rather than found in the cache of an earlier session."""
+    folder.mkdir(parents=True)
+    copies = []
+    for kind in ("erp", "liaison", "web"):
+        copy = folder / f"{kind}.xlsx"
+        with zipfile.ZipFile(DATA / f"{kind}.xlsx") as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in source.infolist():
+                out.writestr(item, source.read(item))
+            out.comment = folder.name.encode()
+        copies.append(copy)
+    return copies
+
+
+async def app_session(browser, url: str, steps: int, exports: list[Path]) -> dict[str, list[float]]:
     """One product manager: upload, slider steps, page switches."""
     context = await browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(120_000)
     await page.goto(url)
     await page.get_by_text("Données du mois").first.wait_for()
-    start_at = time.perf_counter()
-    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-        [str(DATA / f"{kind}.xlsx") for kind in ("erp", "liaison", "web")])
-    await page.get_by_text("Tous les contrôles bloquants sont réussis").first.wait_for()
     await idle(page)
-    upload = time.perf_counter() - start_at
+    began = await watch(page, SHOWS_TEXT, "Tous les contrôles bloquants sont réussis")
+    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files([str(p) for p in exports])
+    upload = await shown(page, began)
+    await idle(page)
 
-    async def switch(title: str, charts: int) -> float:
-        begin = time.perf_counter()
+    async def switch(title: str) -> float:
+        began = await watch(page, PAGE_COMPLETE, title)
         await page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
-        await page.get_by_role("heading", name=title).first.wait_for()
-        await page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(2 * charts - 1).wait_for()
+        taken = await shown(page, began)
         await idle(page)
-        return time.perf_counter() - begin
+        return taken
 
-    switches = [await switch("Vins premium", 1)]
+    switches = [await switch("Vins premium")]
     slider = page.get_by_role("slider").first
     steps_taken = []
     for step in range(steps):
         await slider.focus()
-        before = await page.locator('[data-testid="stMarkdownContainer"]', has_text="vins premium").first.inner_text()
-        begin = time.perf_counter()
+        before = await page.locator('[data-testid="stMarkdownContainer"]', has_text="premium sur").first.inner_text()
+        began = await watch(page, f"before => [...document.querySelectorAll('{FRESH} [data-testid=stMarkdownContainer]')]"
+                                  ".some(e => e.textContent.includes('premium sur') && e.innerText !== before)", before)
         await page.keyboard.press("ArrowLeft" if step % 2 == 0 else "ArrowRight")
-        await page.wait_for_function(
-            "before => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
-            ".some(e => e.innerText.includes('vins premium') && e.innerText !== before)", arg=before)
+        steps_taken.append(await shown(page, began))
         await idle(page)
-        steps_taken.append(time.perf_counter() - begin)
     for step in range(steps):
-        switches.append(await switch("Chiffre d'affaires", 3) if step % 2 == 0 else await switch("Vins premium", 1))
+        switches.append(await switch("Chiffre d'affaires" if step % 2 == 0 else "Vins premium"))
     await context.close()
     return {"upload": [upload], "slider": steps_taken, "switch": switches[1:]}
+
+
+def cpu_seconds(match) -> float:
+    """CPU time (user + system) used so far by the live processes whose command line matches, children included."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if fields[0] == "Z":
+                continue
+        except (OSError, IndexError):
+            continue
+        if match(command):
+            total += sum(int(f) for f in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    return total
+
+
+def machine_use(app_port: str) -> dict[str, float]:
+    """CPU seconds used so far by the app's server (its parsing processes included, reaped by it) and by the whole
+    machine; the difference is the browsers' (and this harness's) share."""
+    busy = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    machine = (sum(busy) - busy[3] - busy[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+    return {"server": cpu_seconds(lambda c: "streamlit run app.py" in c and app_port in c), "machine": machine}
 
 
 def median_ms(samples: list[float]) -> float:
@@ -122,13 +188,22 @@ async def measure(steps: int, crowd: int) -> dict:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 await floor_session(browser, floor_url, 2)  # warm-up: the first connection loads the front end
-                await app_session(browser, app_url, 1)
+                sessions_started = iter(range(1000))
+
+                def exports() -> list[Path]:
+                    return fresh_exports(Path(folder) / f"session_{next(sessions_started)}")
+
+                await app_session(browser, app_url, 1, exports())
+                port = app_url.rsplit(":", 1)[1]
                 for label, sessions in (("alone", 1), ("crowd", crowd)):
                     floors = await asyncio.gather(*(floor_session(browser, floor_url, steps) for _ in range(sessions)))
-                    apps = await asyncio.gather(*(app_session(browser, app_url, steps) for _ in range(sessions)))
+                    before, began = machine_use(port), time.perf_counter()
+                    apps = await asyncio.gather(*(app_session(browser, app_url, steps, exports()) for _ in range(sessions)))
+                    after, wall = machine_use(port), time.perf_counter() - began
                     report[label] = {"floor": median_ms([t for s in floors for t in s]),
                                      **{what: median_ms([t for s in apps for t in s[what]])
-                                        for what in ("upload", "slider", "switch")}}
+                                        for what in ("upload", "slider", "switch")},
+                                     "cpu": {who: after[who] - before[who] for who in after}, "wall_s": wall}
                 await browser.close()
         finally:
             for server in (floor_server, app_server):
@@ -162,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     for what, label in labels.items():
         alone, crowd = report["alone"][what], report["crowd"][what]
         print(f"{label:38}{alone:>8.0f}{alone / report['alone']['floor']:>12.1f}{crowd:>15.0f}{crowd / alone:>9.1f}"
+              .replace(".", ","))
+    print("\nOù part le temps machine pendant les sessions de l'application (2 cœurs partagés)")
+    for label, name in (("alone", "seul"), ("crowd", f"{args.sessions} sessions")):
+        use = report[label]
+        cpu = use["cpu"]
+        print(f"  {name:12} {use['wall_s']:5.1f} s écoulées, {2 * use['wall_s']:5.1f} s de CPU disponibles : serveur "
+              f"{cpu['server']:5.1f} s, navigateurs et mesure {cpu['machine'] - cpu['server']:5.1f} s"
               .replace(".", ","))
     print("\nObjectifs")
     report["verdicts"] = []
