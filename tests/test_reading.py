@@ -10,7 +10,7 @@ from bottleneck_core.errors import InputError
 from bottleneck_core.io import sandbox
 from bottleneck_core.io.cells import fold_header
 from bottleneck_core.io.contracts import closest_kind, guess_kind
-from bottleneck_core.io.reading import NotAnExport, identify, read_source, read_sources
+from bottleneck_core.io.reading import NotAnExport, identify, identify_all, read_source, read_sources
 from conftest import KINDS, csv_bytes
 
 
@@ -95,3 +95,21 @@ def test_a_file_like_no_export_is_refused_with_its_columns():
 def test_a_file_that_lost_a_required_column_is_identified_with_what_it_lacks(real_frames):
     guess = identify(csv_bytes(real_frames["erp"].rename(columns={"price": "prix"})), "erp.csv")
     assert (guess.kind, guess.missing, guess.table) == ("erp", ("price",), None)
+
+
+def test_files_dropped_together_are_identified_in_their_order_each_with_its_own_outcome(real_paths, monkeypatch):
+    started = []
+    start = sandbox.start_parse
+    monkeypatch.setattr("bottleneck_core.io.reading.start_parse",
+                        lambda raw, *a: started.append((raw.name, len(finished))) or start(raw, *a))
+    finished = []
+    finish = sandbox.finish_parse
+    monkeypatch.setattr("bottleneck_core.io.reading.finish_parse", lambda p: finished.append(p) or finish(p))
+    erp, liaison, web = real_paths
+    outcomes = identify_all([(web.read_bytes(), "web.xlsx"), (b"date;montant\n2026-01-01;3\n", "banque.csv"),
+                             (b"", "vide.xlsx"), (erp.read_bytes(), "erp.xlsx")])
+    assert [o.kind if not isinstance(o, InputError) else None for o in outcomes] == ["web", None, None, "erp"]
+    assert isinstance(outcomes[1], NotAnExport) and "banque.csv" in str(outcomes[1])
+    assert "vide.xlsx" in str(outcomes[2]) and not isinstance(outcomes[2], NotAnExport)
+    # every parse started before the first was awaited: the files are parsed side by side, not one after another
+    assert [finished_before for _, finished_before in started] == [0] * len(started)
