@@ -145,8 +145,8 @@ def print_report(report: dict) -> None:
     for label, stats in (("CLI bottleneck_core", cli["cli"]), ("script simple", cli["plain"])):
         print(f"  {label:22}{number(stats['median_ms'] / 1000, 2):>6} s   (p25 {number(stats['p25_ms'] / 1000, 2)} – "
               f"p75 {number(stats['p75_ms'] / 1000, 2)} s)")
-    verdict = "pas plus lente" if cli["cli"]["median_ms"] <= cli["plain"]["median_ms"] else "PLUS LENTE"
-    print(f"  la CLI est {verdict} (import de scipy.stats, payé par les deux : {number(cli['scipy_stats_import_ms'] / 1000, 2)} s)")
+    verdict = "n'est pas plus lente" if cli["cli"]["median_ms"] <= cli["plain"]["median_ms"] else "est PLUS LENTE"
+    print(f"  la CLI {verdict} (import de scipy.stats, payé par les deux : {number(cli['scipy_stats_import_ms'] / 1000, 2)} s)")
     print(f"\n(c) Grand mois : {integer(large['web_rows'] or 0)} lignes WEB ({number(large['web_mib'], 1)} Mo), "
           f"{integer(large['merged'] or 0)} produits fusionnés")
     print(f"  CLI, processus entier : {number(large['seconds'], 1)} s ; mémoire maximale de l'arbre de processus : "
