@@ -257,9 +257,9 @@ def test_the_copy_command_moves_a_duckdb_history_into_postgresql_once(real_resul
     record_run(changed, db)  # a superseded run travels too
     assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0
     out = capsys.readouterr().out
-    assert "4 analyses copiées" in out and "0 déjà présentes" in out and "secret" not in out
+    assert "4 analyses copiées (3 040 lignes), 0 déjà présente." in out and "secret" not in out
     assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0  # idempotent
-    assert "0 analyses copiées" in capsys.readouterr().out
+    assert "0 analyse copiée (0 ligne), 4 déjà présentes" in capsys.readouterr().out
     main(["history", "--db", db, "--json"])
     from_duckdb = capsys.readouterr().out
     main(["history", "--db", postgres_database, "--json"])

@@ -91,14 +91,15 @@ def _record(result, location: str) -> None:
 
 
 def history_command(args: argparse.Namespace) -> int:
-    from ..formatting import euros, integer
+    from ..formatting import euros, integer, plural
     from .history import HistoryError, copy_history, current_runs, history_store
 
     try:
         if args.copy_to:
             counts = copy_history(args.db, args.copy_to)
-            print(f"Copie vers {history_store(args.copy_to).label} : {integer(counts['runs'])} analyses copiées "
-                  f"({integer(counts['rows'])} lignes), {integer(counts['already_there'])} déjà présentes.")
+            print(f"Copie vers {history_store(args.copy_to).label} : "
+                  f"{plural(counts['runs'], 'analyse copiée', 'analyses copiées')} "
+                  f"({plural(counts['rows'], 'ligne')}), {plural(counts['already_there'], 'déjà présente', 'déjà présentes')}.")
             return EXIT_OK
         runs = current_runs(args.db)
     except HistoryError as error:
