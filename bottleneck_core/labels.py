@@ -10,6 +10,7 @@ COLUMN_LABELS = {
     "price_zscore": "Z-score du prix", "premium": "Premium", "stock_quantity": "Stock",
     "stock_status": "Statut du stock", "onsale_web": "En vente sur le web", "post_type": "Type de ligne (WEB)",
     "id_web": "id_web (LIAISON)", "source_row": "Ligne du fichier", "erp_row": "Ligne ERP", "web_row": "Ligne WEB",
+    "liaison_row": "Ligne LIAISON",
     "motif": "Motif", "file": "Fichier", "column": "Colonne", "original": "Valeur lue", "repaired": "Valeur retenue",
     "period": "Mois", "revenue_before": "CA avant (€)", "revenue_after": "CA après (€)",
     "price_before": "Prix avant (€)", "price_after": "Prix après (€)", "revenue_change": "Écart de CA (€)",
@@ -17,7 +18,8 @@ COLUMN_LABELS = {
 # How each column's numbers read: euros with two decimals, counts, z-scores, spreadsheet row numbers.
 COLUMN_UNITS = {"price": "€", "revenue": "€", "revenue_before": "€", "revenue_after": "€", "price_before": "€",
                 "price_after": "€", "revenue_change": "€", "total_sales": "count", "stock_quantity": "count",
-                "price_zscore": "z", "source_row": "row", "erp_row": "row", "web_row": "row"}
+                "price_zscore": "z", "source_row": "row", "erp_row": "row", "web_row": "row",
+                "liaison_row": "row"}
 
 SOURCE_LABELS = {"erp": "ERP", "liaison": "LIAISON", "web": "WEB"}
 STEP_TITLES = {

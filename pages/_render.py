@@ -93,4 +93,5 @@ def kpis(items) -> None:
     """Headline figures side by side, wrapping onto more lines on a narrow screen rather than cutting a figure."""
     with st.container(horizontal=True, gap="medium"):
         for item in items:
-            st.metric(item.label, item.value, delta=item.delta, help=item.help, border=True, width=205)
+            st.metric(item.label, item.value, delta=item.delta, help=item.help, border=True, width=205,
+                      delta_arrow="auto" if item.moved else "off", delta_color="normal" if item.moved else "off")

@@ -16,6 +16,7 @@ from bottleneck_core.io.mapping import load_mapping
 from bottleneck_core.io.reading import SourceGuess, identify_all
 
 SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
+SAMPLE_CONFIG = "celle de l'exemple (ses chiffres attendus)"
 UNEXPECTED = ("L'analyse a rencontré une erreur inattendue. Vérifiez les fichiers déposés ; si le problème persiste, "
               "signalez-le à l'équipe.")
 
@@ -108,8 +109,8 @@ class MonthState:
 
 @st.cache_resource(show_spinner="Analyse en cours…", max_entries=16, ttl=600)
 def analyse(key: tuple, _guesses: dict, _config: tuple | None, period: str, _mapping: dict):
-    """The month's analysis, cached on the files' content, the configuration, the mapping, the period and this
-    session's writes to the history (another process's are seen within ten minutes)."""
+    """The month's analysis, cached on the files' content, the configuration, the mapping, the period and the
+    writes to the history by this server's sessions (another process's are seen within ten minutes)."""
     from bottleneck_core import run_pipeline
 
     config = load_config(_config[1], _config[0]) if _config else load_config(DEFAULT_CONFIG_PATH)
@@ -164,6 +165,7 @@ def month() -> MonthState:
             state.rows.append(FileRow(name, session.assignment.get(name, guess.kind), guess.kind, guess, None))
     if session.use_sample:
         state.sample = True
+        state.config_name = SAMPLE_CONFIG  # the sample's own expected figures, not the configuration chosen
         state.record = analyse_sample(session.period)
     else:
         by_kind = {kind: [r for r in state.rows if r.kind == kind] for kind in SOURCE_LABELS}
@@ -184,6 +186,18 @@ def month() -> MonthState:
     return state
 
 
+@st.cache_resource
+def _history_writes() -> dict[str, int]:
+    """How many times this server's sessions wrote to the history."""
+    return {"count": 0}
+
+
+def history_written() -> None:
+    """A session wrote to the history: every session's next analysis compares with the months as they now are
+    (another server's or the scheduled run's writes are seen within ten minutes, the analyses' cache time)."""
+    _history_writes()["count"] += 1
+
+
 def _key(record) -> tuple:
     return (record.period, record.sample, record.config.source, tuple(t.sha256 for t in record.sources.values()),
             record.threshold)
@@ -193,7 +207,7 @@ def _record_of(state: MonthState, guesses: dict, mapping: dict):
     session = st.session_state
     config = session.config_file
     key = (session.period, mapping_key(mapping), hashlib.sha256(config[1]).hexdigest() if config else None,
-           tuple((k, g.name, g.raw.sha256) for k, g in guesses.items()), session.get("history_writes", 0))
+           tuple((k, g.name, g.raw.sha256) for k, g in guesses.items()), _history_writes()["count"])
     try:
         return analyse(key, guesses, config, session.period, mapping)
     except InputError as error:

@@ -5,8 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from bottleneck_core.formatting import plural
-from bottleneck_core.views.products import SORTS, ProductFilter, filter_products, shown_table, sort_products, stock_statuses
-from pages._render import french_table
+from bottleneck_core import InputError
+from bottleneck_core.views.products import (SORTS, ProductFilter, filter_products, parse_price, shown_table,
+                                            sort_products, stock_statuses)
+from pages._render import french_table, show_error
 
 WINE_PAGE = "pages/vin.py"
 # The wine and its figures fit an 800-pixel screen; the other columns scroll.
@@ -18,7 +20,7 @@ CHOICES = {"tous": None, "oui": True, "non": False}
 
 
 # The filter panel's settings as they start; they live in the session, so they hold while the panel is closed.
-START = {"premium": "tous", "sold": "tous", "onsale": "tous", "low": None, "high": None, "stock": [],
+START = {"premium": "tous", "sold": "tous", "onsale": "tous", "low": "", "high": "", "stock": [],
          "sort": next(iter(SORTS)), "desc": True}
 
 
@@ -41,8 +43,8 @@ def filter_panel(products: pd.DataFrame, key: str, premium: bool | None) -> dict
             st.segmented_control("Vendus ce mois", list(CHOICES), key=f"{key}_sold")
             st.segmented_control("En vente sur le web", list(CHOICES), key=f"{key}_onsale")
         with st.container(horizontal=True, gap="medium"):
-            st.number_input("Prix minimum (€)", min_value=0.0, value=None, step=5.0, key=f"{key}_low", width=170)
-            st.number_input("Prix maximum (€)", min_value=0.0, value=None, step=5.0, key=f"{key}_high", width=170)
+            st.text_input("Prix minimum (€)", placeholder="ex. 100", key=f"{key}_low", width=170)
+            st.text_input("Prix maximum (€)", placeholder="ex. 150,50", key=f"{key}_high", width=170)
             st.multiselect("Statut du stock", statuses, key=f"{key}_stock", width=260)
         with st.container(horizontal=True, gap="medium"):
             st.selectbox("Trier par", list(SORTS), format_func=SORTS.get, key=f"{key}_sort", width=220)
@@ -56,12 +58,20 @@ def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = No
     settings = filter_panel(products, key, premium)
     text = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…",
                          key=f"{key}_text")
+    prices = {}
+    for bound in ("low", "high"):
+        try:
+            prices[bound] = parse_price(settings[bound])
+        except InputError as error:
+            prices[bound] = None
+            show_error(error)
     chosen = ProductFilter(premium=premium if premium is not None else CHOICES[settings["premium"] or "tous"],
-                           sold=CHOICES[settings["sold"] or "tous"], price_min=settings["low"],
-                           price_max=settings["high"], stock_status=frozenset(settings["stock"]),
+                           sold=CHOICES[settings["sold"] or "tous"], price_min=prices["low"],
+                           price_max=prices["high"], stock_status=frozenset(settings["stock"]),
                            onsale_web=CHOICES[settings["onsale"] or "tous"], text=text)
     shown = sort_products(filter_products(products, chosen), settings["sort"], settings["desc"]).reset_index(drop=True)
-    active = sum(settings[k] != START[k] for k in START if k not in ("sort", "desc")) + bool(text)
+    active = sum(settings[k] != START[k] for k in START if k not in ("sort", "desc", "low", "high")) + bool(text)
+    active += sum(prices[bound] is not None for bound in ("low", "high"))
     st.caption(f"{plural(len(shown), 'produit affiché', 'produits affichés')} sur {len(products)}"
                + (f" ({plural(active, 'filtre actif', 'filtres actifs')})" if active else "")
                + " ; cliquez sur un vin pour ouvrir sa fiche.")

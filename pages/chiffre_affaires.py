@@ -4,7 +4,7 @@ import streamlit as st
 
 from bottleneck_core.outputs.bundle import download_name
 from bottleneck_core.outputs.extracts import french_csv
-from bottleneck_core.views.figures import pareto_curve, revenue_bins, revenue_kpis
+from bottleneck_core.views.figures import comparison_note, pareto_curve, revenue_bins, revenue_kpis
 from bottleneck_core.views.products import products_of, top_products
 from pages._charts import CONFIG, pareto_chart, revenue_bins_chart, top_revenue_bars
 from pages._render import header, kpis, require_result
@@ -16,6 +16,8 @@ st.title("Chiffre d'affaires")
 result = require_result(state)
 header(state)
 kpis(revenue_kpis(result))
+if note := comparison_note(result):
+    st.caption(note)
 products = products_of(result)
 CHARTS = {"Top 20 des vins": lambda: top_revenue_bars(top_products(products, 20)),
           "Courbe de Pareto": lambda: pareto_chart(pareto_curve(products)),

@@ -12,7 +12,7 @@ result = require_result(state)
 header(state)
 verdict_banner(result)
 st.subheader("Résumé")
-french_table(step_summary(result))
+st.table(step_summary(result), hide_index=True, border="horizontal")  # wraps its text: whole even at 800 px
 
 
 def checks_of(step_id: str) -> None:

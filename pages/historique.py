@@ -7,7 +7,7 @@ from bottleneck_core.runs.history import HistoryError, compare_periods, current_
 from bottleneck_core.views.lineage import removed_table
 from pages._charts import CONFIG, monthly_chart, monthly_checks
 from pages._render import french_table, header, show_error
-from pages._state import month
+from pages._state import history_written, month
 
 state = month()
 st.title("Historique")
@@ -23,7 +23,7 @@ if record is not None:
         except HistoryError as error:
             show_error(error)
         else:
-            st.session_state.history_writes = st.session_state.get("history_writes", 0) + 1
+            history_written()
             st.success(stored.message(), icon=":material/check:")
 try:
     runs = current_runs()

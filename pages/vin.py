@@ -2,7 +2,8 @@
 much, and its months in the history."""
 import streamlit as st
 
-from bottleneck_core.formatting import month_label
+from bottleneck_core.formatting import month_label, plural
+from bottleneck_core.labels import french_columns
 from bottleneck_core.runs.history import HistoryError, product_over_months
 from bottleneck_core.views.wine import wine, wine_choices
 from pages._charts import CONFIG, monthly_chart
@@ -35,19 +36,18 @@ for line in shown.lines:
     st.markdown(f"- {plain(line)}")
 st.subheader("Ses lignes dans les exports")
 for label, rows in shown.sources.items():
-    st.caption(f"{label} : {len(rows)} ligne{'s' if len(rows) > 1 else ''}")
+    st.caption(f"{label} : {plural(len(rows), 'ligne')}")
     if len(rows):
         french_table(rows)
 st.subheader("Ses mois dans l'historique")
 if shown.history.empty:
-    st.caption("Aucun mois enregistré pour ce vin (les données d'exemple ne sont jamais enregistrées).")
+    st.caption("Les données d'exemple ne sont jamais enregistrées : ce vin n'a pas d'historique." if result.sample else
+               "Aucun mois enregistré pour ce vin : les mois s'enregistrent depuis la page Historique.")
 else:
     months = shown.history.assign(premium=shown.history["premium"].map({True: "oui", False: "non"}))
     left, right = st.columns(2)
     left.plotly_chart(monthly_chart(months, "revenue", "Chiffre d'affaires par mois", True), width="stretch",
                       config=CONFIG)
     right.plotly_chart(monthly_chart(months, "price", "Prix par mois", True), width="stretch", config=CONFIG)
-    french_table(months.assign(period=months["period"].map(month_label))[
-        ["period", "price", "total_sales", "revenue", "price_zscore", "premium"]].rename(columns={
-            "period": "Mois", "price": "Prix (€)", "total_sales": "Ventes (unités)", "revenue": "Chiffre d'affaires (€)",
-            "price_zscore": "Z-score du prix", "premium": "Premium"}))
+    french_table(french_columns(months.assign(period=months["period"].map(month_label))[
+        ["period", "price", "total_sales", "revenue", "price_zscore", "premium"]]))

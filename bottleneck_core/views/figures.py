@@ -22,17 +22,26 @@ class Kpi:
 
     label: str
     value: str
-    delta: str | None
+    delta: str | None  # the change since the previous recorded month, short enough for a narrow card
     help: str
+    moved: int = 0  # its sign: no arrow and no colour for no change
 
 
-def change_text(now: float | None, before: float | None, unit: str, previous_period: str) -> str | None:
-    """`+1 234,00 € depuis septembre 2026`, with the sign first (what st.metric colours by)."""
+def change_text(now: float | None, before: float | None, unit: str) -> tuple[str | None, int]:
+    """`+1 234,00 €`, the sign first (what st.metric colours by), and the sign itself; no sign for no change."""
     if now is None or before is None:
-        return None
+        return None, 0
     moved = now - before
     shown = euros(abs(moved)) if unit == "€" else integer(abs(moved))
-    return f"{'-' if moved < 0 else '+'}{shown} depuis {month_label(previous_period)}"
+    sign = (moved > 0) - (moved < 0)
+    return f"{'-' if sign < 0 else '+' if sign > 0 else ''}{shown}", sign
+
+
+def comparison_note(result: PipelineResult) -> str | None:
+    """What the changes of the headline figures are measured against, said once under them."""
+    if result.previous is None:
+        return None
+    return f"Écarts depuis {month_label(result.previous.period)}, le mois précédent enregistré dans l'historique."
 
 
 def revenue_kpis(result: PipelineResult) -> list[Kpi]:
@@ -42,13 +51,13 @@ def revenue_kpis(result: PipelineResult) -> list[Kpi]:
     top_n = max(1, math.ceil(count * 0.2)) if count else 0
     top_share = float(revenue.nlargest(top_n).sum() / result.revenue_total) if result.revenue_total > 0 else None
     before = result.previous.figures if result.previous else {}
-    period = result.previous.period if result.previous else ""
+    revenue_change, revenue_sign = change_text(result.revenue_total, before.get("revenue_total"), "€")
+    sold_change, sold_sign = change_text(sold, before.get("products_sold"), "")
     return [
-        Kpi("Chiffre d'affaires total", euros(result.revenue_total),
-            change_text(result.revenue_total, before.get("revenue_total"), "€", period),
-            f"Somme de prix × ventes sur les {integer(count)} produits fusionnés."),
-        Kpi("Produits vendus", integer(sold), change_text(sold, before.get("products_sold"), "", period),
-            f"Produits dont les ventes du mois sont positives, sur {integer(count)} produits fusionnés."),
+        Kpi("Chiffre d'affaires total", euros(result.revenue_total), revenue_change,
+            f"Somme de prix × ventes sur les {integer(count)} produits fusionnés.", revenue_sign),
+        Kpi("Produits vendus", integer(sold), sold_change,
+            f"Produits dont les ventes du mois sont positives, sur {integer(count)} produits fusionnés.", sold_sign),
         Kpi("CA par produit vendu", euros(result.revenue_total / sold if sold else None), None,
             f"{euros(result.revenue_total)} ÷ {plural(sold, 'produit vendu', 'produits vendus')}."),
         Kpi("Part du top 20 %", percent(top_share), None,

@@ -48,9 +48,12 @@ def step_summary(result: PipelineResult) -> pd.DataFrame:
         state = (plural(len(failed), "échec bloquant", "échecs bloquants") if failed else
                  plural(len(warned), "avertissement") if warned else
                  "réussi" if any(c.status == "passed" for c in checks) else "ignoré")
+        out = integer(rows_out) if rows_out is not None else "—"
+        removed = integer(removed) if removed is not None else "—"
+        if step_id == "premium":  # a split, not a removal: the ordinary wines stay in the analysis
+            out, removed = f"{out} premium + {removed} ordinaires", "0"
         lines.append({"Étape": STEP_TITLES[step_id], "Entrée": integer(rows_in) if rows_in is not None else "—",
-                      "Sortie": integer(rows_out) if rows_out is not None else "—",
-                      "Écartées": integer(removed) if removed is not None else "—", "Contrôles": state})
+                      "Sortie": out, "Écartées": removed, "Contrôles": state})
     return pd.DataFrame(lines)
 
 

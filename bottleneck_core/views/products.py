@@ -1,10 +1,12 @@
 """The product tables users explore: premium flag, filters, sort, search, and the table as shown."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..errors import InputError
 from ..labels import COLUMN_LABELS
 from ..pipeline import PipelineResult
 from ..steps.premium import is_premium
@@ -14,6 +16,21 @@ SORTS = {"revenue": "Chiffre d'affaires", "price": "Prix", "price_zscore": "Z-sc
 # The wine and its figures first (what stays on a narrow screen), then its attributes, its identifiers last.
 TABLE_COLUMNS = ["name", "price", "revenue", "price_zscore", "total_sales", "premium", "stock_status", "onsale_web",
                  "product_id", "sku"]
+
+
+_PRICE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def parse_price(text: str | None) -> float | None:
+    """A price as a French user types it in a filter (150, 150,5, 150.50, 1 500 €); nothing typed is no price.
+    Anything else is refused rather than read as another number (a comma dropped would make 150,5 read 1505)."""
+    typed = (text or "").strip()
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", typed)
+    if not cleaned:
+        return None
+    if not _PRICE.fullmatch(cleaned):
+        raise InputError(f"« {typed} » n'est pas un prix (par exemple 150 ou 150,50) : ce filtre n'est pas appliqué.")
+    return float(cleaned.replace(",", "."))
 
 
 def products_of(result: PipelineResult) -> pd.DataFrame:

@@ -25,10 +25,12 @@ class Wine:
 
 
 def wine_choices(result: PipelineResult) -> dict[str, str]:
-    """Every merged wine as `name (product_id)`, best sellers first, for a search box."""
+    """Every merged wine as `name (id 4352 · sku 7818)`, best sellers first, for a search box: found by its name,
+    its product_id or its sku, as in the product lists."""
     products = result.products
     names = products["name"].fillna(products["sku"]).fillna("")
-    return dict(zip(products["product_id"], names + " (" + products["product_id"] + ")"))
+    return dict(zip(products["product_id"],
+                    names + " (id " + products["product_id"] + " · sku " + products["sku"].fillna("—") + ")"))
 
 
 def _rows(frame: pd.DataFrame, column: str, key: str | None) -> pd.DataFrame:
