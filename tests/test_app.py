@@ -87,20 +87,33 @@ def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real
 
 def test_the_filter_panel_is_built_only_when_open_and_its_filters_hold_once_closed(real_app):
     real_app.switch_page("pages/chiffre_affaires.py").run()
-    assert not real_app.get("number_input") and "714 produits affichés sur 714 ;" in texts(real_app)
+    assert not real_app.text_input(key="revenue_text").value and "714 produits affichés sur 714 ;" in texts(real_app)
+    assert len(real_app.text_input) == 1  # the closed panel builds none of its widgets
     real_app.session_state["revenue_panel"] = True
     real_app.run()
-    real_app.number_input(key="revenue_low").set_value(100.0).run()
+    real_app.text_input(key="revenue_low").input("100").run()
     real_app.selectbox(key="revenue_sort").set_value("price").run()
     open_caption = re.search(r"(\d+) produits affichés sur 714 \(1 filtre actif\)", texts(real_app))
     assert open_caption and int(open_caption[1]) < 714
     real_app.session_state["revenue_panel"] = False
     real_app.run()
-    assert not real_app.get("number_input") and open_caption[0] in texts(real_app)
+    assert len(real_app.text_input) == 1 and open_caption[0] in texts(real_app)
     real_app.session_state["revenue_panel"] = True
     real_app.run()
-    assert real_app.number_input(key="revenue_low").value == 100.0
+    assert real_app.text_input(key="revenue_low").value == "100"
     assert real_app.selectbox(key="revenue_sort").value == "price"
+
+
+def test_a_price_typed_the_french_way_filters_as_written_and_a_wrong_one_is_said(real_app, real_result):
+    prices = real_result.products["price"]
+    assert (prices <= 150.5).sum() < (prices <= 1505).sum()  # the comma matters on the real month
+    real_app.switch_page("pages/chiffre_affaires.py").run()
+    real_app.session_state["revenue_panel"] = True
+    real_app.run()
+    real_app.text_input(key="revenue_high").input("150,5").run()
+    assert f"{(prices <= 150.5).sum()} produits affichés sur 714 (1 filtre actif)" in texts(real_app)
+    real_app.text_input(key="revenue_high").input("150 euros").run()
+    assert "« 150 euros » n'est pas un prix" in texts(real_app) and "714 produits affichés sur 714" in texts(real_app)
 
 
 def test_removing_a_file_removes_it_and_every_figure_of_the_analysis(real_app):
@@ -227,7 +240,8 @@ def test_a_renamed_column_is_mapped_once_and_remembered(real_frames, real_paths,
     again = upload(new_app(), ("erp_decembre.xlsx", renamed), real_paths[1], real_paths[2])  # next month
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(again)
     again.switch_page("pages/etapes.py").run()
-    read = again.dataframe[1].value  # what was read: the renamed column is said in the lineage
+    assert again.table[0].value.columns.tolist() == ["Étape", "Entrée", "Sortie", "Écartées", "Contrôles"]
+    read = again.dataframe[0].value  # what was read: the renamed column is said in the lineage
     assert read.loc[read["Source"] == "ERP", "Colonnes renommées"].item() == "prix → price"
 
 

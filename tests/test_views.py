@@ -1,18 +1,20 @@
 """What the pages show, computed in the core: headline figures, curves, filters, sorts, the wine's page."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pandas as pd
 import pytest
 
-from bottleneck_core import with_threshold
+from bottleneck_core import InputError, with_threshold
 from bottleneck_core.checks import MonthFigures
-from bottleneck_core.views.figures import pareto_curve, revenue_bins, revenue_kpis, threshold_stops, zscore_bins
+from bottleneck_core.views.figures import (comparison_note, pareto_curve, revenue_bins, revenue_kpis, threshold_stops,
+                                           zscore_bins)
 from bottleneck_core.views.lineage import banner, step_summary
-from bottleneck_core.views.products import (ProductFilter, filter_products, products_of, search_products,
-                                            sort_products, top_products)
-from bottleneck_core.views.wine import wine
+from bottleneck_core.views.products import (ProductFilter, filter_products, parse_price, products_of,
+                                            search_products, sort_products, top_products)
+from bottleneck_core.views.wine import wine, wine_choices
 
 
 def products(revenues, prices=None) -> pd.DataFrame:
@@ -30,8 +32,13 @@ def test_revenue_kpis_say_what_they_divide_by_and_the_change_since_the_previous_
     assert kpis["CA par produit vendu"].help == "70 568,60 € ÷ 385 produits vendus."
     previous = MonthFigures("2026-09", 2.0, {"revenue_total": 70000.0, "products_sold": 400})
     kpis = {k.label: k for k in revenue_kpis(replace(real_result, previous=previous))}
-    assert kpis["Chiffre d'affaires total"].delta == "+568,60 € depuis septembre 2026"
-    assert kpis["Produits vendus"].delta == "-15 depuis septembre 2026"
+    assert (kpis["Chiffre d'affaires total"].delta, kpis["Chiffre d'affaires total"].moved) == ("+568,60 €", 1)
+    assert (kpis["Produits vendus"].delta, kpis["Produits vendus"].moved) == ("-15", -1)
+    assert comparison_note(replace(real_result, previous=previous)).startswith("Écarts depuis septembre 2026")
+    assert comparison_note(real_result) is None
+    same = MonthFigures("2026-09", 2.0, {"revenue_total": real_result.revenue_total, "products_sold": 385})
+    kpis = {k.label: k for k in revenue_kpis(replace(real_result, previous=same))}
+    assert (kpis["Chiffre d'affaires total"].delta, kpis["Chiffre d'affaires total"].moved) == ("0,00 €", 0)
 
 
 def test_the_top_20_percent_share_counts_the_best_fifth_of_products():
@@ -99,6 +106,8 @@ def test_the_step_summary_has_a_line_per_step(real_result):
     summary = step_summary(real_result)
     assert summary["Étape"].tolist()[0] == "Lecture des fichiers" and len(summary) == 9
     assert summary.loc[summary["Étape"] == "Nettoyage ERP", "Contrôles"].item() == "2 avertissements"
+    premium = summary[summary["Étape"] == "Vins premium"].iloc[0]  # a split: nothing leaves the analysis
+    assert (premium["Sortie"], premium["Écartées"]) == ("30 premium + 684 ordinaires", "0")
 
 
 def test_the_most_expensive_wine_is_written_out(real_result):
@@ -116,3 +125,22 @@ def test_a_product_left_out_of_the_merge_says_why(real_result):
     left_out = real_result.step("merge").removed.iloc[0]
     page = wine(real_result, left_out["product_id"])
     assert not page.merged and page.premium is None and left_out["motif"] in page.lines[0]
+
+
+@pytest.mark.parametrize("typed, price", [("150", 150.0), ("150,5", 150.5), ("150.50", 150.5), (" 1 500 € ", 1500.0),
+                                          ("1\u202f500,25", 1500.25), ("", None), (None, None)])
+def test_a_price_is_read_as_a_french_user_types_it(typed, price):
+    assert parse_price(typed) == price
+
+
+@pytest.mark.parametrize("typed", ["cent", "1.500,50", "-5", "150,5,1", "1e3"])
+def test_a_price_that_could_be_misread_is_refused_in_french(typed):
+    with pytest.raises(InputError, match=f"« {re.escape(typed)} » n'est pas un prix"):
+        parse_price(typed)
+
+
+def test_a_wine_is_found_by_its_name_its_id_or_its_sku(real_result):
+    choices = wine_choices(real_result)
+    sku = real_result.products.set_index("product_id").loc["4352", "sku"]
+    assert choices["4352"] == f"Champagne Egly-Ouriet Grand Cru Millésimé 2008 (id 4352 · sku {sku})"
+    assert len(choices) == 714 and sum("sku 7818)" in label for label in choices.values()) == 1

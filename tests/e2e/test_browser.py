@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from datetime import date
 
 import openpyxl
 import pandas as pd
 import pytest
+
+from bottleneck_core.formatting import month_label, recent_periods
 
 from .conftest import ARTIFACTS, open_app
 
@@ -170,12 +173,15 @@ def test_every_banner_agrees_at_a_simulated_threshold(page, real_paths):
 def test_the_sample_is_never_saved_as_a_month(page):
     click_button(page, "Utiliser les données d'exemple")
     page.get_by_text(PASSED).first.wait_for()
+    go_to(page, "etapes")  # its checks expect the sample's own figures, and the header says so
+    assert "configuration celle de l'exemple (ses chiffres attendus)" in main_text(page)
+    assert "config/test_config.yaml" not in main_text(page)
     go_to(page, "historique")
     assert page.get_by_role("button", name=re.compile("Enregistrer")).count() == 0
     assert "Les données d'exemple ne sont jamais enregistrées" in main_text(page)
 
 
-def test_the_wine_page_opens_from_the_premium_list_with_the_figures_of_the_real_exports(page, real_paths):
+def test_the_wine_page_opens_from_the_premium_list_with_the_figures_of_the_real_exports(page, real_paths, real_result):
     upload_real(page, real_paths)
     go_to(page, "premium")
     page.get_by_text("Filtrer et trier").first.click()
@@ -195,6 +201,13 @@ def test_the_wine_page_opens_from_the_premium_list_with_the_figures_of_the_real_
     assert "= 6,93." in text and "vin premium, 136,92 € au-dessus du prix seuil" in text
     assert "produit=4352" in page.url
     shot(page, "vin_1400")
+    box = page.get_by_role("combobox").first  # another wine, found by its sku as in the product lists
+    box.click()
+    box.fill("7818")
+    page.get_by_role("option", name=re.compile(r"sku 7818\)")).first.click()
+    other = real_result.products.set_index("sku").loc["7818"]
+    page.wait_for_function(f"() => location.search.includes('produit={other['product_id']}')")
+    page.get_by_role("heading", name=other["name"]).first.wait_for()
 
 
 def test_a_renamed_price_column_goes_through_the_mapping(page, real_paths, real_frames, tmp_path):
@@ -284,3 +297,78 @@ def test_a_hostile_upload_is_refused_and_the_app_keeps_serving_others(page, brow
         other.get_by_text(PASSED).first.wait_for()
     finally:
         other.context.close()
+
+
+def month_pair() -> tuple[str, str]:
+    """This month and the one before, as the start page lists them."""
+    this, last = recent_periods(date.today().strftime("%Y-%m"))[:2]
+    return month_label(this), month_label(last)
+
+
+def record_last_month(page, real_paths) -> None:
+    """The real exports recorded as last month's, then analysed again as this month's."""
+    this, last = month_pair()
+    upload_real(page, real_paths)
+    choose(page, "period_choice", last)
+    go_to(page, "historique")
+    click_button(page, "Enregistrer l'analyse")
+    page.get_by_text("enregistrée dans l'historique").first.wait_for()
+    go_to(page, "donnees")
+    choose(page, "period_choice", this)
+    page.get_by_text(PASSED).first.wait_for()
+
+
+def test_a_price_typed_with_a_decimal_comma_filters_as_written(page, real_paths, real_result):
+    prices = real_result.products["price"]
+    upload_real(page, real_paths)
+    go_to(page, "chiffre-affaires")
+    page.get_by_text("Filtrer et trier").first.click()
+    wait_idle(page)
+    field = key(page, "revenue_high").locator("input").first
+    field.fill("150,5")
+    field.press("Enter")
+    wait_idle(page)
+    page.get_by_text(f"{(prices <= 150.5).sum()} produits affichés sur 714 (1 filtre actif)").first.wait_for()
+    assert field.input_value() == "150,5"  # as typed, not 1505
+    field.fill("cent")
+    field.press("Enter")
+    wait_idle(page)
+    page.get_by_text("« cent » n'est pas un prix").first.wait_for()
+    assert "714 produits affichés sur 714" in main_text(page)
+
+
+def test_the_changes_since_last_month_and_the_step_summary_read_whole_at_800_px(browser, app_url, real_paths):
+    page = open_app(browser, app_url, width=800)
+    try:
+        record_last_month(page, real_paths)
+        go_to(page, "chiffre-affaires")
+        page.get_by_text(f"Écarts depuis {month_pair()[1]}").first.wait_for()
+        deltas = page.locator('[data-testid="stMetricDelta"]')
+        assert deltas.count() == 2
+        for delta in deltas.all():  # no change cut to « +0,00 € depuis novem… »
+            assert delta.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), delta.inner_text()
+        assert deltas.first.inner_text().strip() == "0,00 €"  # the same files: no change, and no arrow up
+        assert page.locator('[data-testid="stMetricDeltaIcon-Up"]').count() == 0
+        shot(page, "chiffre-affaires_ecarts_800")
+        go_to(page, "etapes")
+        last_column = page.locator('[data-testid="stTable"] th', has_text="Contrôles").first
+        last_column.wait_for()
+        edge = last_column.bounding_box()
+        assert edge["x"] + edge["width"] <= 800  # the summary's last column on screen, not scrolled away
+    finally:
+        page.context.close()
+
+
+def test_a_month_recorded_in_one_session_is_compared_with_in_the_next(browser, app_url, real_paths):
+    first = open_app(browser, app_url)
+    try:
+        record_last_month(first, real_paths)
+    finally:
+        first.context.close()
+    second = open_app(browser, app_url)  # a colleague, same files, same server, right after
+    try:
+        upload_real(second, real_paths)
+        go_to(second, "chiffre-affaires")
+        second.get_by_text(f"Écarts depuis {month_pair()[1]}").first.wait_for(timeout=15_000)
+    finally:
+        second.context.close()
