@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     report = asyncio.run(measure(args.steps, args.sessions))
     labels = {"floor": "plancher (page triviale)", "upload": "dépôt des 3 exports → contrôles",
               "slider": "pas du curseur → comptes", "switch": "changement de page → page complète"}
-    others = f"1 + {args.sessions - 1} arr.-plan"
+    others = f"1 + {args.sessions - 1} en fond"
     print(f"{'médianes, ms':36}{'seul':>7}{'× plancher':>11}{f'{args.sessions} mesurés':>12}{'× seul':>8}"
           f"{others:>18}{'× seul':>8}")
     for what, label in labels.items():
