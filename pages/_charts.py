@@ -41,12 +41,13 @@ def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
 
 def pareto_chart(curve: pd.DataFrame) -> go.Figure:
     """Cumulative share of revenue against share of products, with the 80 % line."""
-    figure = go.Figure(go.Scatter(x=curve["share_products"], y=curve["share_revenue"], mode="lines",
+    # Shares drawn in percent with a French " %" (plotly's "%" format sticks the sign to the number).
+    figure = go.Figure(go.Scatter(x=curve["share_products"] * 100, y=curve["share_revenue"] * 100, mode="lines",
                                   line=dict(color=WINE, width=3), name="CA cumulé",
-                                  hovertemplate="%{x:.1%} des produits : %{y:.1%} du CA<extra></extra>"))
-    figure.add_hline(y=0.8, line_dash="dash", line_color=GOLD, annotation_text="80 % du CA")
+                                  hovertemplate="%{x:.1f} % des produits : %{y:.1f} % du CA<extra></extra>"))
+    figure.add_hline(y=80, line_dash="dash", line_color=GOLD, annotation_text="80 % du CA")
     figure.update_layout(title="Courbe de Pareto", xaxis_title="Part des produits (meilleures ventes d'abord)",
-                         yaxis_title="Part cumulée du CA", xaxis_tickformat=".0%", yaxis_tickformat=".0%",
+                         yaxis_title="Part cumulée du CA", xaxis_ticksuffix=" %", yaxis_ticksuffix=" %",
                          height=420, **FRENCH)
     return figure
 

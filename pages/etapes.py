@@ -1,7 +1,7 @@
 """The lineage: a line per step, then each step with its checks, the rows it removed and why; failed checks open."""
 import streamlit as st
 
-from bottleneck_core.formatting import integer
+from bottleneck_core.formatting import integer, month_label
 from bottleneck_core.views.lineage import check_line, offending_table, removed_table, source_lines, step_summary
 from pages._render import badge, french_table, header, plain, require_result, verdict_banner
 from pages._state import month
@@ -49,6 +49,6 @@ for number, step in enumerate(result.steps, start=1):
             reasons = " ; ".join(f"{reason} : {integer(n)}" for reason, n in step.removed_by_reason().items())
             st.caption(f"Lignes écartées : {plain(reasons)}")
             french_table(removed_table(step.removed), height=min(400, 38 + 35 * step.rows_removed))
-previous = f" ({result.previous.period})" if result.previous else ""
+previous = f" ({month_label(result.previous.period)})" if result.previous else ""
 with st.expander(f"Comparaison avec le mois précédent{previous}", expanded=attention("month")):
     checks_of("month")

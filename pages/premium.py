@@ -3,6 +3,8 @@ thresholds, the z-score distribution and both lists."""
 import streamlit as st
 
 from bottleneck_core.formatting import number
+from bottleneck_core.outputs.bundle import download_name
+from bottleneck_core.outputs.extracts import french_csv
 from bottleneck_core.views.figures import premium_sentence, threshold_stops, what_if, zscore_bins
 from bottleneck_core.views.products import products_of
 from pages._charts import CONFIG, zscore_chart
@@ -32,4 +34,7 @@ products = products_of(result)
 LISTS = {f"Vins premium ({len(result.premium)})": True, f"Vins ordinaires ({len(result.ordinary)})": False}
 shown = st.segmented_control("Liste", list(LISTS), default=list(LISTS)[0], key="premium_list",
                              label_visibility="collapsed") or list(LISTS)[0]
-product_explorer(products, "premium" if LISTS[shown] else "ordinary", premium=LISTS[shown])
+listed = product_explorer(products, "premium" if LISTS[shown] else "ordinary", premium=LISTS[shown])
+st.download_button("Télécharger cette liste (CSV)", french_csv(listed),
+                   download_name("vins_premium_filtres.csv" if LISTS[shown] else "vins_ordinaires_filtres.csv", result),
+                   mime="text/csv", on_click="ignore", icon=":material/download:")

@@ -164,6 +164,7 @@ def test_the_slider_is_a_labelled_simulation_on_every_page_and_every_banner_agre
     assert slider.value == 2.0 and {"0,50", "1,50", "2,00", "4,00"} <= set(slider.options)
     slider.set_value(1.5).run()
     assert "**49 vins premium** sur 714" in texts(real_app)
+    assert [b.label for b in real_app.get("download_button")] == ["Télécharger cette liste (CSV)"]
     assert "seuil simulé **1,50** (configuration : 2,00)" in texts(real_app)
     for page in ("pages/etapes.py", "pages/donnees.py"):
         real_app.switch_page(page).run()

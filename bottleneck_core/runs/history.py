@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..checks import MonthFigures
 from ..errors import InputError
-from ..formatting import number
+from ..formatting import month_label, number
 from ..pipeline import PipelineResult
 from .compare import Comparison, compare_products
 from .schema import (SCHEMA_VERSION, ALL_RUNS, CURRENT_OF_PERIOD, CURRENT_RUNS, INSERT_RUN, PREVIOUS_RUN, PRODUCT_OVER_MONTHS,
@@ -43,10 +43,11 @@ class StoredRun:
 
     def message(self) -> str:
         if self.identical:
-            return f"Ces fichiers ont déjà été analysés à l'identique pour {self.period} : l'historique est inchangé."
+            return (f"Ces fichiers ont déjà été analysés à l'identique pour {month_label(self.period)} : l'historique "
+                    "est inchangé.")
         if self.replaced:
-            return f"Analyse de {self.period} enregistrée ; la précédente est gardée comme remplacée."
-        return f"Analyse de {self.period} enregistrée dans l'historique."
+            return f"Analyse de {month_label(self.period)} enregistrée ; la précédente est gardée comme remplacée."
+        return f"Analyse de {month_label(self.period)} enregistrée dans l'historique."
 
 
 def fingerprint(result: PipelineResult) -> str:

@@ -119,4 +119,4 @@ def premium_sentence(result: PipelineResult) -> str:
 
 def what_if(result: PipelineResult) -> list[tuple[str, str]]:
     """How many wines would be premium at the usual thresholds."""
-    return [(f"Premium à z = {number(z, 1)}", plural(count, "vin")) for z, count in premium_counts(result.products).items()]
+    return [(f"Premium à z = {number(z)}", plural(count, "vin")) for z, count in premium_counts(result.products).items()]
