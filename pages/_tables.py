@@ -5,9 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from bottleneck_core.formatting import plural
-from bottleneck_core import InputError
-from bottleneck_core.views.products import (SORTS, ProductFilter, filter_products, parse_price, shown_table,
-                                            sort_products, stock_statuses)
+from bottleneck_core.views.products import (CHOICES, SORTS, filter_from, filter_products, shown_table, sort_products,
+                                            stock_statuses)
 from pages._render import french_table, show_error
 
 WINE_PAGE = "pages/vin.py"
@@ -16,7 +15,6 @@ NARROW = {"Vin": st.column_config.Column(width=170, pinned=True), "Prix (€)": 
           "Chiffre d'affaires (€)": st.column_config.Column("CA (€)", width=95),
           "Z-score du prix": st.column_config.Column("Z-score", width=70),
           "Ventes (unités)": st.column_config.Column("Ventes", width=65)}
-CHOICES = {"tous": None, "oui": True, "non": False}
 
 
 # The filter panel's settings as they start; they live in the session, so they hold while the panel is closed.
@@ -58,20 +56,10 @@ def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = No
     settings = filter_panel(products, key, premium)
     text = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…",
                          key=f"{key}_text")
-    prices = {}
-    for bound in ("low", "high"):
-        try:
-            prices[bound] = parse_price(settings[bound])
-        except InputError as error:
-            prices[bound] = None
-            show_error(error)
-    chosen = ProductFilter(premium=premium if premium is not None else CHOICES[settings["premium"] or "tous"],
-                           sold=CHOICES[settings["sold"] or "tous"], price_min=prices["low"],
-                           price_max=prices["high"], stock_status=frozenset(settings["stock"]),
-                           onsale_web=CHOICES[settings["onsale"] or "tous"], text=text)
+    chosen, active, unreadable = filter_from(settings, text, premium)
+    for error in unreadable:
+        show_error(error)
     shown = sort_products(filter_products(products, chosen), settings["sort"], settings["desc"]).reset_index(drop=True)
-    active = sum(settings[k] != START[k] for k in START if k not in ("sort", "desc", "low", "high")) + bool(text)
-    active += sum(prices[bound] is not None for bound in ("low", "high"))
     st.caption(f"{plural(len(shown), 'produit affiché', 'produits affichés')} sur {len(products)}"
                + (f" ({plural(active, 'filtre actif', 'filtres actifs')})" if active else "")
                + " ; cliquez sur un vin pour ouvrir sa fiche.")

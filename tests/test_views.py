@@ -12,7 +12,7 @@ from bottleneck_core.checks import MonthFigures
 from bottleneck_core.views.figures import (comparison_note, pareto_curve, revenue_bins, revenue_kpis, threshold_stops,
                                            zscore_bins)
 from bottleneck_core.views.lineage import banner, step_summary
-from bottleneck_core.views.products import (ProductFilter, filter_products, parse_price, products_of,
+from bottleneck_core.views.products import (ProductFilter, filter_from, filter_products, parse_price, products_of,
                                             search_products, sort_products, top_products)
 from bottleneck_core.views.wine import wine, wine_choices
 
@@ -144,3 +144,13 @@ def test_a_wine_is_found_by_its_name_its_id_or_its_sku(real_result):
     sku = real_result.products.set_index("product_id").loc["4352", "sku"]
     assert choices["4352"] == f"Champagne Egly-Ouriet Grand Cru Millésimé 2008 (id 4352 · sku {sku})"
     assert len(choices) == 714 and sum("sku 7818)" in label for label in choices.values()) == 1
+
+
+def test_the_panel_settings_make_the_filter_and_count_what_the_user_set():
+    chosen, active, unreadable = filter_from({"sold": "non", "low": "50", "high": "cent", "stock": ["instock"]},
+                                             " Champagne ")
+    assert chosen == ProductFilter(sold=False, price_min=50.0, stock_status=frozenset({"instock"}), text="Champagne")
+    assert active == 4 and len(unreadable) == 1 and "« cent » n'est pas un prix" in str(unreadable[0])
+    chosen, active, unreadable = filter_from({"premium": "tous", "sold": "tous"}, "", fixed_premium=True)
+    assert chosen == ProductFilter(premium=True) and active == 0 and not unreadable  # the premium list itself
+    assert filter_from({"premium": "oui"})[:2] == (ProductFilter(premium=True), 1)

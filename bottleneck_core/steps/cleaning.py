@@ -18,32 +18,26 @@ CONFLICTING_DUPLICATE = "doublon en conflit (première ligne gardée)"
 WEB_DUPLICATE = "doublon de sku (ligne product/attachment)"
 WEB_CONFLICT = "doublon de sku en conflit sur total_sales (la valeur la plus grande est gardée)"
 
-# One row per product_id: the first is kept, the others are exact or conflicting duplicates.
-CLEAN_ERP_SQL = """
+
+def _one_per_product_id(table: str, values: str) -> str:
+    """One row per product_id: the first is kept, the others are exact duplicates or, when their `values` differ,
+    conflicting ones; a row with no product_id is removed. (`table` and `values` are this module's constants.)"""
+    return f"""
 WITH per_id AS (
-  SELECT product_id, min(source_row) AS kept_row,
-         count(DISTINCT (price, stock_quantity, onsale_web, stock_status)) AS variants
-  FROM erp WHERE product_id IS NOT NULL GROUP BY product_id
+  SELECT product_id, min(source_row) AS kept_row, count(DISTINCT {values}) AS variants
+  FROM {table} WHERE product_id IS NOT NULL GROUP BY product_id
 )
-SELECT e.source_row,
-  CASE WHEN e.product_id IS NULL THEN $missing WHEN e.source_row = p.kept_row THEN NULL
+SELECT t.source_row,
+  CASE WHEN t.product_id IS NULL THEN $missing WHEN t.source_row = p.kept_row THEN NULL
        WHEN p.variants > 1 THEN $conflict ELSE $duplicate END AS motif
-FROM erp e LEFT JOIN per_id p ON p.product_id = e.product_id
-ORDER BY e.source_row
+FROM {table} t LEFT JOIN per_id p ON p.product_id = t.product_id
+ORDER BY t.source_row
 """
 
-# One row per product_id; an empty id_web is kept here and reported by the merge.
-CLEAN_LIAISON_SQL = """
-WITH per_id AS (
-  SELECT product_id, min(source_row) AS kept_row, count(DISTINCT coalesce(id_web, '')) AS variants
-  FROM liaison WHERE product_id IS NOT NULL GROUP BY product_id
-)
-SELECT l.source_row,
-  CASE WHEN l.product_id IS NULL THEN $missing WHEN l.source_row = p.kept_row THEN NULL
-       WHEN p.variants > 1 THEN $conflict ELSE $duplicate END AS motif
-FROM liaison l LEFT JOIN per_id p ON p.product_id = l.product_id
-ORDER BY l.source_row
-"""
+
+CLEAN_ERP_SQL = _one_per_product_id("erp", "(price, stock_quantity, onsale_web, stock_status)")
+# An empty id_web is kept here and reported by the merge; against a filled one for the same product, a conflict.
+CLEAN_LIAISON_SQL = _one_per_product_id("liaison", "coalesce(id_web, '')")
 
 # One row per sku: the largest total_sales is kept (the product row on a tie, then the first).
 DEDUP_WEB_SQL = """

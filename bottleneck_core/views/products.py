@@ -51,6 +51,32 @@ class ProductFilter:
     text: str = ""
 
 
+CHOICES = {"tous": None, "oui": True, "non": False}  # the answers of the yes/no filters, as offered
+
+
+def filter_from(settings: dict, text: str = "", fixed_premium: bool | None = None
+                ) -> tuple[ProductFilter, int, list[InputError]]:
+    """The filter a product list's settings stand for (yes/no answers, typed prices, stock statuses, the search),
+    how many conditions the user set (a list that is premium by itself does not count as one), and the typed
+    prices that could not be read, each left out of the filter and to be said."""
+    prices, errors = {}, []
+    for bound in ("low", "high"):
+        try:
+            prices[bound] = parse_price(settings.get(bound))
+        except InputError as error:
+            prices[bound] = None
+            errors.append(error)
+    answer = {name: CHOICES[settings.get(name) or "tous"] for name in ("premium", "sold", "onsale")}
+    chosen = ProductFilter(premium=fixed_premium if fixed_premium is not None else answer["premium"],
+                           sold=answer["sold"], price_min=prices["low"], price_max=prices["high"],
+                           stock_status=frozenset(settings.get("stock") or ()), onsale_web=answer["onsale"],
+                           text=(text or "").strip())
+    set_by_user = [chosen.sold, chosen.price_min, chosen.price_max, chosen.onsale_web,
+                   chosen.stock_status or None, chosen.text or None]
+    active = sum(c is not None for c in set_by_user) + (fixed_premium is None and chosen.premium is not None)
+    return chosen, active, errors
+
+
 def filter_products(products: pd.DataFrame, chosen: ProductFilter) -> pd.DataFrame:
     """The products meeting every condition chosen (a product with an unknown value meets no condition on it)."""
     keep = pd.Series(True, index=products.index)
