@@ -216,6 +216,8 @@ async def measure(steps: int, crowd: int) -> dict:
                                      "cpu": {who: after[who] - before[who] for who in after}, "wall_s": wall}
                 await background.close()
                 await browser.close()
+                status = Path(f"/proc/{app_server.pid}/status").read_text()
+                report["server_peak_mib"] = int(status.split("VmHWM:")[1].split()[0]) / 1024
         finally:
             for server in (floor_server, app_server):
                 server.terminate()
@@ -262,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:18} {use['wall_s']:5.1f} s écoulées, {2 * use['wall_s']:5.1f} s de CPU disponibles : serveur "
               f"{cpu['server']:5.1f} s, navigateurs et mesure {cpu['machine'] - cpu['server']:5.1f} s"
               .replace(".", ","))
+    print(f"  mémoire maximale du serveur : {report['server_peak_mib']:.0f} Mio")
     print("\nObjectifs")
     report["verdicts"] = []
     for label, value, ok in verdicts(report):
