@@ -5,6 +5,7 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from bottleneck_core.checks import blocking_failures
 from bottleneck_core.formatting import month_label
@@ -13,6 +14,9 @@ WINE, GOLD, GREY, GREEN = "#7B1E3A", "#C9A227", "#B9A9AE", "#2E7D32"
 EURO_TICKS = ",~f"  # with the separators below: 2 000, 2 500,5
 FRENCH = dict(separators=", ", font=dict(family="sans-serif"), margin=dict(l=10, r=10, t=50, b=10))
 CONFIG = {"displaylogo": False, "locale": "fr"}
+# A figure drawn from a small table (a few dozen rows: the top 20, bins) is kept on that table's content, shared by
+# every session and never modified: a rerun that draws the same table again builds no figure.
+small_table_figure = st.cache_resource(show_spinner=False, max_entries=64)
 
 
 def as_text(label: object) -> str:
@@ -25,6 +29,7 @@ def short(name: str, length: int = 32) -> str:
     return name if len(name) <= length else name[:length - 1].rstrip() + "…"
 
 
+@small_table_figure
 def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
     """The best-selling wines as horizontal bars, largest on top."""
     ordered = top.iloc[::-1]
@@ -52,6 +57,7 @@ def pareto_chart(curve: pd.DataFrame) -> go.Figure:
     return figure
 
 
+@small_table_figure
 def revenue_bins_chart(bins: pd.DataFrame) -> go.Figure:
     """How many products make how much revenue, on a 1-2-5 scale of euros."""
     figure = go.Figure(go.Bar(x=bins["bin"], y=bins["products"], marker_color=[GREY] + [WINE] * (len(bins) - 1),
@@ -62,6 +68,7 @@ def revenue_bins_chart(bins: pd.DataFrame) -> go.Figure:
     return figure
 
 
+@small_table_figure
 def zscore_chart(bins: pd.DataFrame, threshold: float) -> go.Figure:
     """Price z-scores by quarter, premium wines in gold, with the threshold line."""
     figure = go.Figure()

@@ -27,5 +27,7 @@ chart = st.segmented_control("Graphique", list(CHARTS), default="Top 20 des vins
 st.plotly_chart(CHARTS[chart](), width="stretch", config=CONFIG)
 st.subheader("Tous les produits")
 shown = product_explorer(products, "revenue")
-st.download_button("Télécharger cette liste (CSV)", french_csv(shown), download_name("produits_filtres.csv", result),
-                   mime="text/csv", on_click="ignore", icon=":material/download:")
+# The CSV is written when the button is clicked, not on every rerun of the page.
+st.download_button("Télécharger cette liste (CSV)", lambda: french_csv(shown),
+                   download_name("produits_filtres.csv", result), mime="text/csv", on_click="ignore",
+                   icon=":material/download:")

@@ -35,6 +35,6 @@ LISTS = {f"Vins premium ({len(result.premium)})": True, f"Vins ordinaires ({len(
 shown = st.segmented_control("Liste", list(LISTS), default=list(LISTS)[0], key="premium_list",
                              label_visibility="collapsed") or list(LISTS)[0]
 listed = product_explorer(products, "premium" if LISTS[shown] else "ordinary", premium=LISTS[shown])
-st.download_button("Télécharger cette liste (CSV)", french_csv(listed),
+st.download_button("Télécharger cette liste (CSV)", lambda: french_csv(listed),  # written on click only
                    download_name("vins_premium_filtres.csv" if LISTS[shown] else "vins_ordinaires_filtres.csv", result),
                    mime="text/csv", on_click="ignore", icon=":material/download:")

@@ -266,6 +266,23 @@ def test_real_exports_end_to_end_with_every_download(page, real_paths, tmp_path)
     shot(page, "historique_1400")
 
 
+def test_a_step_and_its_removed_rows_are_built_when_opened(page, real_paths, real_result):
+    upload_real(page, real_paths)
+    go_to(page, "etapes")
+    main = page.locator('[data-testid="stMain"]')
+    merge = real_result.step("merge")
+    section = main.locator('[data-testid="stExpander"]', has_text="5. Fusion ERP – LIAISON – WEB").first
+    assert section.locator(".stMarkdownBadge").count() == 0  # a closed section is not built
+    section.locator("summary").first.click()
+    rows = section.get_by_text(f"Afficher {merge.rows_removed} lignes écartées")
+    rows.wait_for()  # opened: its checks and the way to its removed rows
+    assert section.locator(".stMarkdownBadge", has_text="réussi").count() == len(real_result.checks_of("merge"))
+    rows.click()
+    section.locator('[data-testid="stDataFrame"]').wait_for()
+    no_exception(page)
+    assert f"Lignes écartées : {merge.removed['motif'].value_counts().index[0]}" in section.inner_text()
+
+
 def test_every_page_reads_french_and_whole_at_800_px_in_an_english_browser(browser, app_url, real_paths):
     page = open_app(browser, app_url, width=800, locale="en-US")
     try:
@@ -330,6 +347,11 @@ def test_a_price_typed_with_a_decimal_comma_filters_as_written(page, real_paths,
     wait_idle(page)
     page.get_by_text(f"{(prices <= 150.5).sum()} produits affichés sur 714 (1 filtre actif)").first.wait_for()
     assert field.input_value() == "150,5"  # as typed, not 1505
+    with page.expect_download() as info:  # the list's CSV, written on click, holds what the table shows
+        page.get_by_role("button", name="Télécharger cette liste (CSV)").click()
+    assert info.value.suggested_filename.startswith("produits_filtres_")
+    listed = pd.read_csv(info.value.path(), sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(listed) == (prices <= 150.5).sum() and listed["Prix (€)"].max() <= 150.5
     field.fill("cent")
     field.press("Enter")
     wait_idle(page)
