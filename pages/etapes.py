@@ -1,7 +1,7 @@
 """The lineage: a line per step, then each step with its checks, the rows it removed and why; failed checks open."""
 import streamlit as st
 
-from bottleneck_core.formatting import integer, month_label
+from bottleneck_core.formatting import integer, month_label, plural
 from bottleneck_core.views.lineage import check_line, offending_table, removed_table, source_lines, step_summary
 from pages._render import badge, french_table, header, plain, require_result, verdict_banner
 from pages._state import month
@@ -42,13 +42,22 @@ with st.expander("Lecture des fichiers", expanded=attention("read"), icon=":mate
     french_table(source_lines(result))
     checks_of("read")
 for number, step in enumerate(result.steps, start=1):
+    # A step's section is built only when open: a closed one costs the page nothing (a step can remove hundreds of
+    # rows); a step that needs attention opens on its own, also when a new analysis makes it need attention.
+    opened = attention(step.id)
     with st.expander(f"{number}. {step.title} — {integer(step.rows_in)} en entrée, {integer(step.rows_out)} en sortie",
-                     expanded=attention(step.id)):
+                     expanded=opened, key=f"etape_{step.id}_{int(opened)}", on_change="rerun") as section:
+        if not section.open:
+            continue
         checks_of(step.id)
         if step.rows_removed and step.id != "premium":
             reasons = " ; ".join(f"{reason} : {integer(n)}" for reason, n in step.removed_by_reason().items())
             st.caption(f"Lignes écartées : {plain(reasons)}")
-            french_table(removed_table(step.removed), height=min(400, 38 + 35 * step.rows_removed))
+            with st.expander(f"Afficher {plural(step.rows_removed, 'ligne écartée', 'lignes écartées')}",
+                             key=f"ecartees_{step.id}",
+                             on_change="rerun") as rows:  # built when asked for: they can be thousands
+                if rows.open:
+                    french_table(removed_table(step.removed), height=min(400, 38 + 35 * step.rows_removed))
 previous = f" ({month_label(result.previous.period)})" if result.previous else ""
 with st.expander(f"Comparaison avec le mois précédent{previous}", expanded=attention("month")):
     checks_of("month")
