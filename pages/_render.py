@@ -10,6 +10,7 @@ import streamlit as st
 from bottleneck_core.formatting import euros, integer, month_label, number, percent
 from bottleneck_core.labels import COLUMN_LABELS, COLUMN_UNITS
 from bottleneck_core.views.lineage import banner
+from pages._state import back_to_record
 
 START_PAGE = "pages/donnees.py"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
@@ -48,7 +49,7 @@ def header(state) -> None:
                     f"configuration {plain(state.config_name)} · {threshold}")
         if result.simulated:
             st.button("Revenir au seuil de la configuration", icon=":material/undo:", key="back_to_record",
-                      on_click=lambda: st.session_state.update(threshold=None), type="secondary", width="content")
+                      on_click=back_to_record, type="secondary", width="content")
 
 
 def require_result(state):
@@ -83,7 +84,7 @@ def french_table(frame: pd.DataFrame, units: dict[str, str] | None = None, **opt
     units = {**{COLUMN_LABELS.get(c, c): u for c, u in COLUMN_UNITS.items()}, **(units or {})}
     formats = {c: FORMATS[units.get(c, "")] for c in frame.columns
                if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}
-    styled = frame.style.format(formats, na_rep="—") if formats else frame
+    styled = frame.style.format(na_rep="—").format(formats, na_rep="—")  # a missing value is a dash, never None
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
     return st.dataframe(styled, **options)

@@ -30,6 +30,7 @@ def init() -> None:
     st.session_state.setdefault("period", date.today().strftime("%Y-%m"))
     st.session_state.setdefault("threshold", None)  # None: the configuration's; a number: a simulation
     st.session_state.setdefault("uploads_seen", 0)  # the uploader's key: a new one empties it once read
+    st.session_state.setdefault("slider_resets", 0)  # the threshold slider's key: a new one starts on the record's
 
 
 def add_files(key: str) -> None:
@@ -42,6 +43,17 @@ def add_files(key: str) -> None:
         st.session_state.assignment.pop(upload.name, None)  # recognised anew
     st.session_state.use_sample = False
     st.session_state.uploads_seen += 1
+
+
+def back_to_record() -> None:
+    """The analysis of record again: the simulated threshold forgotten, and the slider drawn anew on the
+    configuration's (a widget keeps what the browser last sent until its key changes)."""
+    st.session_state.threshold = None
+    st.session_state.slider_resets += 1
+
+
+def slider_key() -> str:
+    return f"threshold_slider_{st.session_state.slider_resets}"
 
 
 def remove_file(name: str) -> None:

@@ -37,9 +37,9 @@ def filter_panel(products: pd.DataFrame, key: str, premium: bool | None) -> dict
         session[f"{key}_stock"] = [s for s in session[f"{key}_stock"] if s in statuses]  # another month's statuses
         with st.container(horizontal=True, gap="medium"):
             if premium is None:
-                st.segmented_control("Premium", list(CHOICES), key=f"{key}_premium")
-            st.segmented_control("Vendus ce mois", list(CHOICES), key=f"{key}_sold")
-            st.segmented_control("En vente sur le web", list(CHOICES), key=f"{key}_onsale")
+                st.segmented_control("Premium", list(CHOICES), required=True, key=f"{key}_premium")
+            st.segmented_control("Vendus ce mois", list(CHOICES), required=True, key=f"{key}_sold")
+            st.segmented_control("En vente sur le web", list(CHOICES), required=True, key=f"{key}_onsale")
         with st.container(horizontal=True, gap="medium"):
             st.text_input("Prix minimum (€)", placeholder="ex. 100", key=f"{key}_low", width=170)
             st.text_input("Prix maximum (€)", placeholder="ex. 150,50", key=f"{key}_high", width=170)

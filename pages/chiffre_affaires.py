@@ -22,8 +22,8 @@ products = products_of(result)
 CHARTS = {"Top 20 des vins": lambda: top_revenue_bars(top_products(products, 20)),
           "Courbe de Pareto": lambda: pareto_chart(pareto_curve(products)),
           "Répartition par tranche de CA": lambda: revenue_bins_chart(revenue_bins(products))}
-chart = st.segmented_control("Graphique", list(CHARTS), default="Top 20 des vins", key="revenue_chart",
-                             label_visibility="collapsed") or "Top 20 des vins"
+chart = st.segmented_control("Graphique", list(CHARTS), default="Top 20 des vins", required=True,
+                             key="revenue_chart", label_visibility="collapsed")
 st.plotly_chart(CHARTS[chart](), width="stretch", config=CONFIG)
 st.subheader("Tous les produits")
 shown = product_explorer(products, "revenue")

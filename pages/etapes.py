@@ -2,7 +2,8 @@
 import streamlit as st
 
 from bottleneck_core.formatting import integer, month_label, plural
-from bottleneck_core.views.lineage import check_line, offending_table, removed_table, source_lines, step_summary
+from bottleneck_core.views.lineage import (check_line, offending_table, removed_table, source_lines, step_heading,
+                                           step_summary)
 from pages._render import badge, french_table, header, plain, require_result, verdict_banner
 from pages._state import month
 
@@ -38,24 +39,34 @@ def attention(step_id: str) -> bool:
     return any(c.step == step_id and (c.blocking_failure or c.warning) for c in result.checks)
 
 
+# The sections as the user left them, kept in the session: Streamlit forgets a widget once its page is left.
+opened = st.session_state.setdefault("etapes_ouvertes", {})
+
+
+def remember(section: str) -> None:
+    opened[section] = st.session_state[section]
+
+
+def section(label: str, key: str, needs_attention: bool = False):
+    """A section built only when open (a closed one costs the page nothing: a step can remove thousands of rows);
+    one that needs attention opens on its own, also when a new analysis makes it need attention."""
+    key = f"{key}_{int(needs_attention)}"
+    return st.expander(label, expanded=opened.get(key, needs_attention), key=key, on_change=remember, args=(key,))
+
+
 with st.expander("Lecture des fichiers", expanded=attention("read"), icon=":material/description:"):
     french_table(source_lines(result))
     checks_of("read")
 for number, step in enumerate(result.steps, start=1):
-    # A step's section is built only when open: a closed one costs the page nothing (a step can remove hundreds of
-    # rows); a step that needs attention opens on its own, also when a new analysis makes it need attention.
-    opened = attention(step.id)
-    with st.expander(f"{number}. {step.title} — {integer(step.rows_in)} en entrée, {integer(step.rows_out)} en sortie",
-                     expanded=opened, key=f"etape_{step.id}_{int(opened)}", on_change="rerun") as section:
-        if not section.open:
+    with section(step_heading(number, step), f"etape_{step.id}", attention(step.id)) as shown:
+        if not shown.open:
             continue
         checks_of(step.id)
         if step.rows_removed and step.id != "premium":
             reasons = " ; ".join(f"{reason} : {integer(n)}" for reason, n in step.removed_by_reason().items())
             st.caption(f"Lignes écartées : {plain(reasons)}")
-            with st.expander(f"Afficher {plural(step.rows_removed, 'ligne écartée', 'lignes écartées')}",
-                             key=f"ecartees_{step.id}",
-                             on_change="rerun") as rows:  # built when asked for: they can be thousands
+            with section(f"Afficher {plural(step.rows_removed, 'ligne écartée', 'lignes écartées')}",
+                         f"ecartees_{step.id}") as rows:
                 if rows.open:
                     french_table(removed_table(step.removed), height=min(400, 38 + 35 * step.rows_removed))
 previous = f" ({month_label(result.previous.period)})" if result.previous else ""

@@ -9,7 +9,7 @@ from bottleneck_core.views.figures import premium_sentence, threshold_stops, wha
 from bottleneck_core.views.products import products_of
 from pages._charts import CONFIG, zscore_chart
 from pages._render import header, require_result
-from pages._state import month
+from pages._state import month, slider_key
 from pages._tables import product_explorer
 
 state = month()
@@ -18,10 +18,10 @@ result = require_result(state)
 header(state)
 of_record = state.record.threshold
 st.select_slider("Seuil de z-score du prix", options=threshold_stops(of_record, result.threshold),
-                 value=result.threshold, format_func=number, key="threshold_slider",
+                 value=result.threshold, format_func=number, key=slider_key(),
                  on_change=lambda: st.session_state.update(
-                     threshold=None if st.session_state.threshold_slider == of_record
-                     else st.session_state.threshold_slider),
+                     threshold=None if st.session_state[slider_key()] == of_record
+                     else st.session_state[slider_key()]),
                  help=f"Un vin est premium si le z-score de son prix dépasse strictement ce seuil. Le seuil de la "
                       f"configuration ({number(of_record)}) fait l'analyse du mois ; un autre seuil est une simulation.")
 st.markdown(premium_sentence(result))
@@ -31,10 +31,12 @@ with st.container(horizontal=True, gap="medium"):
 st.plotly_chart(zscore_chart(zscore_bins(result.products, result.threshold), result.threshold), width="stretch",
                 config=CONFIG)
 products = products_of(result)
-LISTS = {f"Vins premium ({len(result.premium)})": True, f"Vins ordinaires ({len(result.ordinary)})": False}
-shown = st.segmented_control("Liste", list(LISTS), default=list(LISTS)[0], key="premium_list",
-                             label_visibility="collapsed") or list(LISTS)[0]
-listed = product_explorer(products, "premium" if LISTS[shown] else "ordinary", premium=LISTS[shown])
+# One list at a time, always one chosen; labels without counts (the counts move with the threshold, and a
+# widget whose labels change is drawn anew, losing the choice: the counts are in the sentence above).
+LISTS = {"premium": "Vins premium", "ordinary": "Vins ordinaires"}
+shown = st.segmented_control("Liste", list(LISTS), format_func=LISTS.get, default="premium", required=True,
+                             key="premium_list", label_visibility="collapsed")
+listed = product_explorer(products, shown, premium=shown == "premium")
 st.download_button("Télécharger cette liste (CSV)", lambda: french_csv(listed),  # written on click only
-                   download_name("vins_premium_filtres.csv" if LISTS[shown] else "vins_ordinaires_filtres.csv", result),
+                   download_name(f"vins_{'premium' if shown == 'premium' else 'ordinaires'}_filtres.csv", result),
                    mime="text/csv", on_click="ignore", icon=":material/download:")

@@ -160,7 +160,7 @@ def test_the_slider_is_a_labelled_simulation_on_every_page_and_every_banner_agre
     import bottleneck_core.io.sandbox as sandbox
 
     monkeypatch.setattr(sandbox, "start_parse", lambda *a: pytest.fail("a slider move parsed a file again"))
-    slider = real_app.select_slider(key="threshold_slider")
+    slider = real_app.select_slider(key="threshold_slider_0")
     assert slider.value == 2.0 and {"0,50", "1,50", "2,00", "4,00"} <= set(slider.options)
     slider.set_value(1.5).run()
     assert "**49 vins premium** sur 714" in texts(real_app)
@@ -182,7 +182,7 @@ def test_the_history_records_the_analysis_of_record_never_the_simulation(real_ap
     from bottleneck_core.runs.history import current_runs
 
     real_app.switch_page("pages/premium.py").run()
-    real_app.select_slider(key="threshold_slider").set_value(1.5).run()
+    real_app.select_slider(key="threshold_slider_0").set_value(1.5).run()
     real_app.switch_page("pages/historique.py").run()
     save = next(b for b in real_app.button if b.label.startswith("Enregistrer l'analyse"))
     save.click().run()

@@ -11,7 +11,7 @@ from bottleneck_core import InputError, with_threshold
 from bottleneck_core.checks import MonthFigures
 from bottleneck_core.views.figures import (comparison_note, pareto_curve, revenue_bins, revenue_kpis, threshold_stops,
                                            zscore_bins)
-from bottleneck_core.views.lineage import banner, step_summary
+from bottleneck_core.views.lineage import banner, removed_table, step_summary
 from bottleneck_core.views.products import (ProductFilter, filter_from, filter_products, parse_price, products_of,
                                             search_products, sort_products, top_products)
 from bottleneck_core.views.wine import wine, wine_choices
@@ -100,6 +100,7 @@ def test_the_banner_says_ignored_references_at_a_simulated_threshold(real_result
                                                "référence réussis).")
     simulated = banner(with_threshold(real_result, 1.5))
     assert simulated.ok and "6 / 6 contrôles de référence réussis, 1 ignoré (seuil simulé)" in simulated.text
+    assert "«\u00a0Aucun prix négatif (ERP)\u00a0»" in banner(real_result).text  # never cut after « or before »
 
 
 def test_the_step_summary_has_a_line_per_step(real_result):
@@ -108,6 +109,17 @@ def test_the_step_summary_has_a_line_per_step(real_result):
     assert summary.loc[summary["Étape"] == "Nettoyage ERP", "Contrôles"].item() == "2 avertissements"
     premium = summary[summary["Étape"] == "Vins premium"].iloc[0]  # a split: nothing leaves the analysis
     assert (premium["Sortie"], premium["Écartées"]) == ("30 premium + 684 ordinaires", "0")
+
+
+def test_removed_rows_read_french_their_reason_first(real_result):
+    merge = real_result.step("merge")
+    shown = removed_table(merge.removed)
+    assert shown.columns[0] == "Motif" and len(shown) == merge.rows_removed
+    assert "Identifiant produit" in shown.columns and "product_id" not in shown.columns
+    assert set(shown["En vente sur le web"].dropna()) <= {"oui", "non"}
+    sold = merge.removed["onsale_web"] == 1
+    assert (shown.loc[sold.to_numpy(), "En vente sur le web"] == "oui").all()
+    assert list(merge.removed.columns)[0] != "motif"  # the step's own record is left as it was
 
 
 def test_the_most_expensive_wine_is_written_out(real_result):

@@ -8,8 +8,10 @@ import pandas as pd
 from ..checks import CheckResult, verdict
 from ..config import REFERENCE_CHECK_IDS
 from ..formatting import integer, plural, value
-from ..labels import COLUMN_LABELS, SEVERITY_LABELS, STATUS_LABELS, STEP_TITLES
+from ..labels import SEVERITY_LABELS, STATUS_LABELS, STEP_TITLES
 from ..pipeline import PipelineResult
+from ..steps.lineage import StepResult
+from .products import readable
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ def banner(result: PipelineResult) -> Banner:
         refs = f"{passed} / {len(expected) - ignored} contrôles de référence réussis" + (
             f", {plural(ignored, 'ignoré')} (seuil simulé)" if ignored else "")
     warnings = [c for c in result.checks if c.warning]
-    rules = (" Règles non respectées : " + ", ".join(f"« {c.title} »" for c in warnings) + ".") if warnings else ""
+    # Non-breaking spaces inside the quotes: a line never starts with » nor ends with «.
+    rules = (" Règles non respectées : " + ", ".join(f"«\u00a0{c.title}\u00a0»" for c in warnings) + ".") if warnings else ""
     return Banner(result.checks_passed, f"{verdict(result.checks, refs)}{rules}")
 
 
@@ -51,10 +54,23 @@ def step_summary(result: PipelineResult) -> pd.DataFrame:
         out = integer(rows_out) if rows_out is not None else "—"
         removed = integer(removed) if removed is not None else "—"
         if step_id == "premium":  # a split, not a removal: the ordinary wines stay in the analysis
-            out, removed = f"{out} premium + {removed} ordinaires", "0"
+            out, removed = step_output(result.step("premium")), "0"
         lines.append({"Étape": STEP_TITLES[step_id], "Entrée": integer(rows_in) if rows_in is not None else "—",
                       "Sortie": out, "Écartées": removed, "Contrôles": state})
     return pd.DataFrame(lines)
+
+
+def step_output(step: StepResult) -> str:
+    """What a step gives: its rows out or, for the premium split, both sides of it."""
+    if step.id == "premium":
+        return f"{integer(step.rows_out)} premium + {integer(step.rows_removed)} ordinaires"
+    return integer(step.rows_out)
+
+
+def step_heading(number: int, step: StepResult) -> str:
+    """A step's heading on the Étapes page, with the same counts as its line in the summary."""
+    out = step_output(step) if step.id == "premium" else f"{step_output(step)} en sortie"
+    return f"{number}. {step.title} — {integer(step.rows_in)} en entrée, {out}"
 
 
 def check_line(check: CheckResult) -> dict[str, str]:
@@ -65,13 +81,13 @@ def check_line(check: CheckResult) -> dict[str, str]:
 
 
 def offending_table(check: CheckResult) -> pd.DataFrame:
-    """The rows at fault with French headers."""
-    return check.offending.rename(columns={c: COLUMN_LABELS.get(c, c) for c in check.offending.columns})
+    """The rows at fault, as read on screen."""
+    return readable(check.offending)
 
 
 def removed_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows a step removed, with French headers."""
-    return frame.rename(columns={c: COLUMN_LABELS.get(c, c) for c in frame.columns})
+    """The rows a step removed, their reason first, as read on screen."""
+    return readable(frame)
 
 
 def source_lines(result: PipelineResult) -> pd.DataFrame:

@@ -124,9 +124,20 @@ def stock_statuses(products: pd.DataFrame) -> list[str]:
 
 def shown_table(products: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
     """A product table as users read it: French headers, premium and on-sale as oui/non."""
-    frame = products[[c for c in (columns or TABLE_COLUMNS) if c in products.columns]].copy()
-    if "premium" in frame:
-        frame["premium"] = frame["premium"].map({True: "oui", False: "non"})
-    if "onsale_web" in frame:
-        frame["onsale_web"] = frame["onsale_web"].map({1.0: "oui", 0.0: "non"})
+    return readable(products[[c for c in (columns or TABLE_COLUMNS) if c in products.columns]])
+
+
+YES_NO = {"premium": {True: "oui", False: "non"}, "onsale_web": {1: "oui", 0: "non"}}
+REASON = "motif"
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows as a product manager reads them: French headers, yes/no columns as oui/non, and, for removed rows,
+    why first (a narrow screen shows the first columns)."""
+    frame = frame.copy()
+    for column, words in YES_NO.items():
+        if column in frame:
+            frame[column] = frame[column].map(words)
+    if REASON in frame:
+        frame = frame[[REASON] + [c for c in frame.columns if c != REASON]]
     return frame.rename(columns={c: COLUMN_LABELS.get(c, c) for c in frame.columns})

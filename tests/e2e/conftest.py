@@ -84,6 +84,8 @@ def open_app(browser, url: str, width: int = 1400, locale: str = "fr-FR"):
     context = browser.new_context(locale=locale, viewport={"width": width, "height": 1100}, accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(60_000)
+    tab.received = []  # every message the server sent this tab, as the browser got it
+    tab.on("websocket", lambda socket: socket.on("framereceived", lambda payload: tab.received.append(payload)))
     tab.goto(url)
     tab.get_by_text("Données du mois").first.wait_for()
     return tab

@@ -9,7 +9,9 @@ from datetime import date
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bottleneck_core.formatting import month_label, recent_periods
 
@@ -77,6 +79,24 @@ def choose(page, widget_key: str, option: str) -> None:
             page.keyboard.press("Escape")
             page.wait_for_timeout(500)
     wait_idle(page)
+
+
+def tables_received(page) -> list[pd.DataFrame]:
+    """Every table the browser received, as it draws it (the text of each cell; the grid draws on a canvas)."""
+    tables = []
+    for frame in page.received:
+        if not isinstance(frame, bytes):
+            continue
+        message = ForwardMsg.FromString(frame)
+        grid = message.delta.new_element.dataframe
+        if message.HasField("delta") and grid.arrow_data.styler.display_values:
+            tables.append(pa.ipc.open_stream(grid.arrow_data.styler.display_values).read_all().to_pandas())
+    return tables
+
+
+def active_choice(page, widget_key: str) -> list[str]:
+    """The highlighted options of a segmented control."""
+    return key(page, widget_key).locator('button[aria-checked="true"]').all_inner_texts()
 
 
 def click_button(page, label: str) -> None:
@@ -283,11 +303,77 @@ def test_a_step_and_its_removed_rows_are_built_when_opened(page, real_paths, rea
     assert f"Lignes écartées : {merge.removed['motif'].value_counts().index[0]}" in section.inner_text()
 
 
+def test_back_to_the_configuration_threshold_puts_the_slider_back(page, real_paths):
+    upload_real(page, real_paths)
+    go_to(page, "premium")
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.get_by_text("seuil simulé 2,20").first.wait_for()
+    click_button(page, "Revenir au seuil de la configuration")
+    page.get_by_text("seuil 2,00 (configuration)").first.wait_for()
+    assert page.locator('[data-testid="stSliderThumbValue"]').first.inner_text() == "2,00"
+
+
+def test_the_list_chosen_stays_chosen_when_the_threshold_moves_or_is_clicked_again(page, real_paths, real_result):
+    upload_real(page, real_paths)
+    go_to(page, "premium")
+    key(page, "premium_list").locator("button", has_text="Vins ordinaires").click()
+    wait_idle(page)
+    assert "684 produits affichés sur 714" in main_text(page)
+    move_slider_to(page, 1)  # 2,00 -> 1,90: the counts in the labels change
+    ordinary = int((real_result.products["price_zscore"] <= 1.9).sum())
+    page.get_by_text(f"{ordinary} produits affichés sur 714").first.wait_for()
+    assert active_choice(page, "premium_list") == ["Vins ordinaires"]
+    key(page, "premium_list").locator("button", has_text="Vins ordinaires").click()  # clicked again
+    wait_idle(page)
+    assert active_choice(page, "premium_list") == ["Vins ordinaires"]
+    assert f"{ordinary} produits affichés sur 714" in main_text(page)
+    go_to(page, "chiffre-affaires")
+    key(page, "revenue_chart").locator("button", has_text="Top 20 des vins").click()
+    wait_idle(page)
+    assert active_choice(page, "revenue_chart") == ["Top 20 des vins"]
+
+
+def test_removed_rows_read_french_with_their_reason_first(page, real_paths):
+    upload_real(page, real_paths)
+    go_to(page, "etapes")
+    for step, rows in (("3. Nettoyage WEB", 85), ("5. Fusion ERP – LIAISON – WEB", 111)):
+        section = page.locator('[data-testid="stExpander"]', has_text=step).first
+        section.locator("summary").first.click()
+        section.get_by_text(f"Afficher {rows} lignes écartées").click()
+        section.locator('[data-testid="stDataFrame"]').wait_for()
+        wait_idle(page)
+        shown = [table for table in tables_received(page) if len(table) == rows][-1]
+        assert shown.columns[0] == "Motif", step
+        assert not shown.isin(["None", "nan", "<NA>"]).any().any(), step
+    assert set(shown["En vente sur le web"]) <= {"oui", "non", "—"}
+    assert (shown["id_web (LIAISON)"] == "—").any()
+
+
+def test_etapes_keeps_the_sections_a_user_opened_across_pages(page, real_paths):
+    upload_real(page, real_paths)
+    go_to(page, "etapes")
+    section = page.locator('[data-testid="stExpander"]', has_text="5. Fusion ERP – LIAISON – WEB").first
+    section.locator("summary").first.click()
+    section.get_by_text("Afficher 111 lignes écartées").click()
+    section.locator('[data-testid="stDataFrame"]').wait_for()
+    go_to(page, "chiffre-affaires")
+    go_to(page, "etapes")
+    section.locator('[data-testid="stDataFrame"]').wait_for(timeout=10_000)  # still open, rows included
+    premium = page.locator('[data-testid="stExpander"]', has_text="7. Vins premium").first
+    assert "30 premium + 684 ordinaires" in premium.locator("summary").inner_text()  # as in the summary
+
+
 def test_every_page_reads_french_and_whole_at_800_px_in_an_english_browser(browser, app_url, real_paths):
     page = open_app(browser, app_url, width=800, locale="en-US")
     try:
         upload_real(page, real_paths)
         shot(page, "donnees_800")
+        rules = page.get_by_text("Règles non respectées").first.inner_text()  # « and » held to their words
+        assert "«\u00a0Aucun prix négatif (ERP)\u00a0»" in rules and "« " not in rules and " »" not in rules
         for slug in ("etapes", "chiffre-affaires", "premium", "vin", "telechargements", "historique"):
             go_to(page, slug)
             no_exception(page)
@@ -332,6 +418,7 @@ def record_last_month(page, real_paths) -> None:
     page.get_by_text("enregistrée dans l'historique").first.wait_for()
     go_to(page, "donnees")
     choose(page, "period_choice", this)
+    page.locator('[data-testid="stMain"] [data-stale="false"]', has_text=f"{this} ·").first.wait_for()  # this month's run
     page.get_by_text(PASSED).first.wait_for()
 
 
@@ -366,6 +453,7 @@ def test_the_changes_since_last_month_and_the_step_summary_read_whole_at_800_px(
         go_to(page, "chiffre-affaires")
         page.get_by_text(f"Écarts depuis {month_pair()[1]}").first.wait_for()
         deltas = page.locator('[data-testid="stMetricDelta"]')
+        deltas.nth(1).wait_for()
         assert deltas.count() == 2
         for delta in deltas.all():  # no change cut to « +0,00 € depuis novem… »
             assert delta.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), delta.inner_text()
