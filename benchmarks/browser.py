@@ -6,7 +6,8 @@ the moment what it shows is in the page (fresh elements of this run, noted by a 
   - upload of the three real exports → the checks' banner;
   - a step of the premium slider → the premium count updated;
   - a page switch (Chiffre d'affaires ↔ Vins premium) → the page complete, charts drawn.
-Prints medians and their ratio to the floor, and writes benchmarks/results/browser.json."""
+Each measure is repeated (--rounds, 3 by default: three uploads per session, not one). Prints medians and their
+ratio to the floor, and writes benchmarks/results/browser.json."""
 from __future__ import annotations
 
 import argparse
@@ -175,7 +176,7 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-async def measure(steps: int, crowd: int) -> dict:
+async def measure(steps: int, crowd: int, rounds: int) -> dict:
     from playwright.async_api import async_playwright
 
     report = {}
@@ -202,18 +203,23 @@ async def measure(steps: int, crowd: int) -> dict:
                 background = await playwright.chromium.launch(executable_path=str(wrapper), args=CHROMIUM_ARGS)
                 port = app_url.rsplit(":", 1)[1]
                 for label, measured, others in (("alone", 1, 0), ("crowd", crowd, 0), ("server", 1, crowd - 1)):
-                    floors = await asyncio.gather(*(floor_session(browser, floor_url, steps) for _ in range(measured)),
-                                                  *(floor_session(background, floor_url, steps) for _ in range(others)))
-                    before, began = machine_use(port), time.perf_counter()
-                    apps = await asyncio.gather(
-                        *(app_session(browser, app_url, steps, exports()) for _ in range(measured)),
-                        *(app_session(background, app_url, steps, exports()) for _ in range(others)))
-                    after, wall = machine_use(port), time.perf_counter() - began
-                    floors, apps = floors[:measured], apps[:measured]  # the background sessions are load, not measured
-                    report[label] = {"floor": median_ms([t for s in floors for t in s]),
-                                     **{what: median_ms([t for s in apps for t in s[what]])
+                    floor_times, app_times, cpu, wall = [], [], {}, 0.0
+                    for _ in range(rounds):  # each round a new upload per session: more than one upload sample
+                        floors = await asyncio.gather(
+                            *(floor_session(browser, floor_url, steps) for _ in range(measured)),
+                            *(floor_session(background, floor_url, steps) for _ in range(others)))
+                        before, began = machine_use(port), time.perf_counter()
+                        apps = await asyncio.gather(
+                            *(app_session(browser, app_url, steps, exports()) for _ in range(measured)),
+                            *(app_session(background, app_url, steps, exports()) for _ in range(others)))
+                        after, wall = machine_use(port), wall + time.perf_counter() - began
+                        cpu = {who: cpu.get(who, 0.0) + after[who] - before[who] for who in after}
+                        floor_times += floors[:measured]  # the background sessions are load, not measured
+                        app_times += apps[:measured]
+                    report[label] = {"floor": median_ms([t for s in floor_times for t in s]),
+                                     **{what: median_ms([t for s in app_times for t in s[what]])
                                         for what in ("upload", "slider", "switch")},
-                                     "cpu": {who: after[who] - before[who] for who in after}, "wall_s": wall}
+                                     "cpu": cpu, "wall_s": wall}
                 await background.close()
                 await browser.close()
                 status = Path(f"/proc/{app_server.pid}/status").read_text()
@@ -243,8 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.browser")
     parser.add_argument("--steps", type=int, default=7, help="mesures par session et par geste")
     parser.add_argument("--sessions", type=int, default=4, help="sessions simultanées pour la mesure à plusieurs")
+    parser.add_argument("--rounds", type=int, default=3, help="répétitions de chaque mesure (un dépôt par session et "
+                                                             "par répétition)")
     args = parser.parse_args(argv)
-    report = asyncio.run(measure(args.steps, args.sessions))
+    report = asyncio.run(measure(args.steps, args.sessions, args.rounds))
     labels = {"floor": "plancher (page triviale)", "upload": "dépôt des 3 exports → contrôles",
               "slider": "pas du curseur → comptes", "switch": "changement de page → page complète"}
     others = f"1 + {args.sessions - 1} en fond"
