@@ -122,6 +122,8 @@ def test_neutralise_prefixes_only_risky_text():
 def test_french_csv_writes_missing_values_as_empty_cells_and_booleans_as_oui_non():
     text = french_csv(pd.DataFrame({"price": [1.5, None], "premium": [True, False]})).decode("utf-8-sig")
     assert text.splitlines() == ['"Prix (€)";"Premium"', '"1,50";"oui"', ';"non"']
+    on_sale = french_csv(pd.DataFrame({"onsale_web": [1.0, 0.0, None]})).decode("utf-8-sig")  # as on screen, not 1/0
+    assert on_sale.splitlines() == ['"En vente sur le web"', '"oui"', '"non"', ""]
 
 
 def test_a_list_longer_than_a_sheet_goes_on_in_the_next_sheet(real_result, monkeypatch):

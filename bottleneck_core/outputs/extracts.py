@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv
 
-from ..labels import COLUMN_LABELS, COLUMN_UNITS
+from ..labels import BOOLEAN, COLUMN_LABELS, COLUMN_UNITS, YES_NO
 from ..steps.sql import TEXT_TYPES
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -37,12 +37,12 @@ def french_number(value: float, decimals: int | None) -> str | None:
 
 def french_csv(frame: pd.DataFrame) -> bytes:
     """Rows with French headers: euros with two decimals, z-scores with four, other numbers as they are,
-    booleans as oui/non, texts neutralised."""
+    yes/no columns as oui/non, texts neutralised."""
     columns = {}
     for name in frame.columns:
         values = frame[name]
-        if pd.api.types.is_bool_dtype(values.dtype):
-            text = values.map({True: "oui", False: "non"})
+        if name in YES_NO or pd.api.types.is_bool_dtype(values.dtype):
+            text = values.map(YES_NO.get(name, BOOLEAN))
         elif pd.api.types.is_numeric_dtype(values.dtype):
             decimals = DECIMALS.get(COLUMN_UNITS.get(name, ""))
             text = pd.Series([french_number(v, decimals) for v in values.astype("float64").tolist()], dtype=TEXT)

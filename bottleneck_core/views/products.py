@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError
-from ..labels import COLUMN_LABELS
+from ..labels import COLUMN_LABELS, YES_NO
 from ..pipeline import PipelineResult
 from ..steps.premium import is_premium
 
@@ -127,7 +127,6 @@ def shown_table(products: pd.DataFrame, columns: list[str] | None = None) -> pd.
     return readable(products[[c for c in (columns or TABLE_COLUMNS) if c in products.columns]])
 
 
-YES_NO = {"premium": {True: "oui", False: "non"}, "onsale_web": {1: "oui", 0: "non"}}
 REASON = "motif"
 
 

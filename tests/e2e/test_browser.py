@@ -439,6 +439,7 @@ def test_a_price_typed_with_a_decimal_comma_filters_as_written(page, real_paths,
     assert info.value.suggested_filename.startswith("produits_filtres_")
     listed = pd.read_csv(info.value.path(), sep=";", decimal=",", encoding="utf-8-sig")
     assert len(listed) == (prices <= 150.5).sum() and listed["Prix (€)"].max() <= 150.5
+    assert set(listed["En vente sur le web"].dropna()) <= {"oui", "non"}  # as the table reads, not 1 and 0
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.hover()  # the table's toolbar: no CSV of its own, written the English way
     page.locator('[data-testid="stElementToolbar"] button[aria-label="Fullscreen"]').first.wait_for()
