@@ -31,11 +31,12 @@ STEP_TITLES = {
 STATUS_LABELS = {"passed": "réussi", "failed": "échoué", "skipped": "ignoré", "not_computable": "non calculable"}
 SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
 
+# Columns read as yes or no, as users read them on screen and in the CSV extracts.
+BOOLEAN = {True: "oui", False: "non"}
+YES_NO = {"premium": BOOLEAN, "onsale_web": {1: "oui", 0: "non"}}
+
 
 def french_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The same rows with French headers (unknown columns keep their name)."""
     return frame.rename(columns={c: COLUMN_LABELS[c] for c in frame.columns if c in COLUMN_LABELS})
 
-# Columns read as yes or no, as users read them on screen and in the CSV extracts.
-BOOLEAN = {True: "oui", False: "non"}
-YES_NO = {"premium": BOOLEAN, "onsale_web": {1: "oui", 0: "non"}}

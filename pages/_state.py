@@ -12,7 +12,7 @@ import streamlit as st
 from bottleneck_core import InputError
 from bottleneck_core.config import DEFAULT_CONFIG_PATH, load_config
 from bottleneck_core.io.contracts import CONTRACTS
-from bottleneck_core.io.mapping import load_mapping
+from bottleneck_core.io.mapping import load_mapping, mapping_path
 from bottleneck_core.io.reading import SourceGuess, identify_all
 
 SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
@@ -65,8 +65,16 @@ def assign(name: str) -> None:
     st.session_state.assignment[name] = st.session_state[f"kind::{name}"]
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _saved_mapping(path: str, stamp: int) -> dict:
+    """The saved mapping, read again only when its file changes (shared, never modified)."""
+    return load_mapping(path) if stamp else {}
+
+
 def mapping_now() -> dict:
-    return st.session_state.get("mapping") if "mapping" in st.session_state else load_mapping()
+    """The column mapping as saved now: one saved by a colleague's session or by hand is seen at the next click."""
+    path = mapping_path()
+    return _saved_mapping(str(path), path.stat().st_mtime_ns if path.exists() else 0)
 
 
 def mapping_key(mapping: dict) -> str:
@@ -117,6 +125,7 @@ class MonthState:
     result: object = None  # what is shown: the record, or its simulation at another threshold
     sample: bool = False
     config_name: str = "config/test_config.yaml"
+    mapping: dict = field(default_factory=dict)  # the column mapping the files were read with
 
 
 @st.cache_resource(show_spinner="Analyse en cours…", max_entries=16, ttl=600)
@@ -166,7 +175,7 @@ def month() -> MonthState:
     session = st.session_state
     state = MonthState(config_name=session.config_file[0] if session.config_file else "config/test_config.yaml")
     try:
-        mapping = mapping_now()
+        state.mapping = mapping = mapping_now()
     except InputError as error:  # a mapping file edited by hand into something unusable
         mapping = {}
         state.problems.append(str(error))

@@ -7,9 +7,9 @@ import streamlit as st
 from bottleneck_core import InputError
 from bottleneck_core.config import load_config
 from bottleneck_core.formatting import integer, month_label, recent_periods
-from bottleneck_core.io.mapping import propose_columns, save_mapping
+from bottleneck_core.io.mapping import propose_columns, save_mapping, with_columns, without_column
 from pages._render import header, label_text, plain, show_error, verdict_banner
-from pages._state import SOURCE_LABELS, add_files, assign, mapping_now, month, remove_file
+from pages._state import SOURCE_LABELS, add_files, assign, month, remove_file
 
 st.title("Données du mois")
 st.caption("Déposez les trois exports du mois : l'ERP, la table de LIAISON et l'export WEB. Chacun est reconnu à ses "
@@ -91,30 +91,24 @@ for row in state.rows:
                                               format_func=lambda h, why=why: why.get(h, h),
                                               key=f"map::{row.name}::{column}")
             if st.button("Enregistrer la correspondance", icon=":material/link:", key=f"save_map::{row.name}"):
-                mapping = {k: dict(v) for k, v in mapping_now().items()}
-                mapping.setdefault(row.recognised, {}).update(chosen)
                 try:
-                    save_mapping(mapping)
+                    save_mapping(with_columns(state.mapping, row.recognised, chosen))
                 except (InputError, OSError) as error:
                     show_error(error)
                 else:
-                    session.mapping = mapping
                     st.rerun()
 for problem in state.problems:
     st.warning(plain(problem), icon=":material/rule:")
-mapping = mapping_now()
-if mapping:
+if state.mapping:
     with st.expander("Correspondances de colonnes enregistrées"):
-        for kind, columns in mapping.items():
+        for kind, columns in state.mapping.items():
             for column, found in columns.items():
                 line = st.columns([5, 1], vertical_alignment="center")
                 line[0].markdown(f"{SOURCE_LABELS[kind]} : la colonne **{plain(found)}** du fichier tient lieu de "
                                  f"**{plain(column)}**")
                 if line[1].button("", icon=":material/delete:", key=f"unmap::{kind}::{column}",
                                   help="Oublier cette correspondance"):
-                    kept = {k: {c: h for c, h in v.items() if (k, c) != (kind, column)} for k, v in mapping.items()}
-                    save_mapping(kept)
-                    session.mapping = kept
+                    save_mapping(without_column(state.mapping, kind, column))
                     st.rerun()
 
 if state.error:

@@ -3,8 +3,8 @@ much, and its months in the history."""
 import streamlit as st
 
 from bottleneck_core.formatting import month_label, plural
-from bottleneck_core.labels import french_columns
 from bottleneck_core.runs.history import HistoryError, product_over_months
+from bottleneck_core.views.products import readable
 from bottleneck_core.views.wine import wine, wine_choices
 from pages._charts import CONFIG, monthly_chart
 from pages._render import french_table, header, plain, require_result
@@ -44,10 +44,10 @@ if shown.history.empty:
     st.caption("Les données d'exemple ne sont jamais enregistrées : ce vin n'a pas d'historique." if result.sample else
                "Aucun mois enregistré pour ce vin : les mois s'enregistrent depuis la page Historique.")
 else:
-    months = shown.history.assign(premium=shown.history["premium"].map({True: "oui", False: "non"}))
+    months = shown.history
     left, right = st.columns(2)
     left.plotly_chart(monthly_chart(months, "revenue", "Chiffre d'affaires par mois", True), width="stretch",
                       config=CONFIG)
     right.plotly_chart(monthly_chart(months, "price", "Prix par mois", True), width="stretch", config=CONFIG)
-    french_table(french_columns(months.assign(period=months["period"].map(month_label))[
+    french_table(readable(months.assign(period=months["period"].map(month_label))[
         ["period", "price", "total_sales", "revenue", "price_zscore", "premium"]]))

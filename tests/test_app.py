@@ -232,18 +232,24 @@ def test_a_hostile_config_is_refused_in_french(real_app):
 
 def test_a_renamed_column_is_mapped_once_and_remembered(real_frames, real_paths, tmp_path):
     renamed = xlsx(real_frames["erp"].rename(columns={"price": "prix"}))
+    colleague = upload(new_app(), ("erp_novembre.xlsx", renamed), real_paths[1], real_paths[2])  # open meanwhile
     app = upload(new_app(), ("erp_novembre.xlsx", renamed), real_paths[1], real_paths[2])
     assert "il lui manque : « price »" in texts(app) and not app.success
     assert app.selectbox(key="map::erp_novembre.xlsx::price").value == "prix"  # the closest column, proposed first
     next(b for b in app.button if b.label == "Enregistrer la correspondance").click().run()
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(app)
     assert (tmp_path / "correspondances.yaml").read_text().strip().endswith("price: prix")
+    colleague.run()  # the other session's next click reads the saved mapping
+    assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(colleague)
     again = upload(new_app(), ("erp_decembre.xlsx", renamed), real_paths[1], real_paths[2])  # next month
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(again)
     again.switch_page("pages/etapes.py").run()
     assert again.table[0].value.columns.tolist() == ["Étape", "Entrée", "Sortie", "Écartées", "Contrôles"]
     read = again.dataframe[0].value  # what was read: the renamed column is said in the lineage
     assert read.loc[read["Source"] == "ERP", "Colonnes renommées"].item() == "prix → price"
+    next(b for b in app.button if b.key == "unmap::erp::price").click().run()  # forgotten: asked again
+    assert "il lui manque : « price »" in texts(app) and not (tmp_path / "correspondances.yaml").read_text().count(
+        "prix")
 
 
 def test_the_wine_page_opens_on_a_wine_from_its_address(real_app):

@@ -7,7 +7,8 @@ import pytest
 
 from bottleneck_core import deliverables, run_pipeline
 from bottleneck_core.errors import InputError
-from bottleneck_core.io.mapping import check_mapping, load_mapping, mapping_yaml, propose_columns
+from bottleneck_core.io.mapping import (check_mapping, load_mapping, mapping_yaml, propose_columns, with_columns,
+                                        without_column)
 from bottleneck_core.io.reading import identify
 from bottleneck_core.runs.cli import main
 from conftest import REFERENCE_CONFIG, xlsx
@@ -69,3 +70,11 @@ def test_a_mapping_file_reads_back_as_written(tmp_path):
     assert load_mapping(path) == {"web": {"total_sales": "Ventes"}}
     with pytest.raises(InputError, match="n'est pas un YAML valide"):
         load_mapping(b"erp: [\n")
+
+
+def test_mapping_edits_return_a_new_mapping_and_leave_the_saved_one_alone():
+    saved = {"erp": {"price": "prix"}}
+    added = with_columns(saved, "web", {"total_sales": "ventes"})
+    assert added == {"erp": {"price": "prix"}, "web": {"total_sales": "ventes"}}
+    assert without_column(added, "erp", "price") == {"erp": {}, "web": {"total_sales": "ventes"}}
+    assert saved == {"erp": {"price": "prix"}}  # shared by the app's sessions: never modified in place

@@ -74,6 +74,18 @@ def mapping_yaml(mapping: dict[str, dict[str, str]]) -> str:
     return header + yaml.safe_dump({k: v for k, v in mapping.items() if v}, allow_unicode=True, sort_keys=True)
 
 
+def with_columns(mapping: dict[str, dict[str, str]], kind: str, columns: dict[str, str]) -> dict[str, dict[str, str]]:
+    """A new mapping where these file columns stand for these contract columns of one export."""
+    changed = {k: dict(v) for k, v in mapping.items()}
+    changed.setdefault(kind, {}).update(columns)
+    return changed
+
+
+def without_column(mapping: dict[str, dict[str, str]], kind: str, column: str) -> dict[str, dict[str, str]]:
+    """A new mapping that forgets what stands for one contract column of one export."""
+    return {k: {c: h for c, h in v.items() if (k, c) != (kind, column)} for k, v in mapping.items()}
+
+
 def save_mapping(mapping: dict[str, dict[str, str]], path: str | os.PathLike | None = None) -> None:
     Path(path or mapping_path()).write_text(mapping_yaml(check_mapping(mapping)), encoding="utf-8")
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError
-from ..labels import COLUMN_LABELS, YES_NO
+from ..labels import YES_NO, french_columns
 from ..pipeline import PipelineResult
+from ..steps.lineage import REASON
 from ..steps.premium import is_premium
 
 SORTS = {"revenue": "Chiffre d'affaires", "price": "Prix", "price_zscore": "Z-score du prix",
@@ -127,9 +128,6 @@ def shown_table(products: pd.DataFrame, columns: list[str] | None = None) -> pd.
     return readable(products[[c for c in (columns or TABLE_COLUMNS) if c in products.columns]])
 
 
-REASON = "motif"
-
-
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows as a product manager reads them: French headers, yes/no columns as oui/non, and, for removed rows,
     why first (a narrow screen shows the first columns)."""
@@ -139,4 +137,4 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column] = frame[column].map(words)
     if REASON in frame:
         frame = frame[[REASON] + [c for c in frame.columns if c != REASON]]
-    return frame.rename(columns={c: COLUMN_LABELS.get(c, c) for c in frame.columns})
+    return french_columns(frame)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..formatting import euros, integer, number, plural
-from ..labels import COLUMN_LABELS
+from ..labels import french_columns
 from ..pipeline import PipelineResult
 
 
@@ -37,7 +37,7 @@ def _rows(frame: pd.DataFrame, column: str, key: str | None) -> pd.DataFrame:
     if key is None:
         return frame.iloc[0:0]
     found = frame.loc[frame[column] == key]
-    return found.rename(columns={c: COLUMN_LABELS.get(c, c) for c in found.columns}).reset_index(drop=True)
+    return french_columns(found).reset_index(drop=True)
 
 
 def wine(result: PipelineResult, product_id: str, history: pd.DataFrame | None = None) -> Wine:
