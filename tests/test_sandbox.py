@@ -58,6 +58,17 @@ def _parse_of(command: str, answer: bytes = b"") -> sandbox.Parse:
     return sandbox.Parse(RawFile("f.xlsx", b""), process, output, time.monotonic() + 60)
 
 
+@pytest.mark.parametrize("pidfd", [True, False], ids=["pidfd", "polling"])
+def test_the_wait_for_a_parser_gives_its_exit_code_or_stops_it_at_the_deadline(pidfd, monkeypatch):
+    if not pidfd:  # another system: the polling wait, same outcomes
+        monkeypatch.delattr(sandbox.os, "pidfd_open", raising=False)
+    exiting = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    assert sandbox._exit_code(exiting, time.monotonic() + 60) == 3
+    sleeping = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert sandbox._exit_code(sleeping, time.monotonic() + 0.5) == -signal.SIGXCPU
+    assert sleeping.returncode == -signal.SIGKILL  # killed and reaped, not left running
+
+
 def test_a_parser_stopped_by_its_cpu_limit_reads_as_a_time_limit():
     with pytest.raises(InputError, match="a dépassé le temps de lecture autorisé"):
         sandbox.finish_parse(_parse_of(f"import os; os.kill(os.getpid(), {int(signal.SIGXCPU)})"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -52,12 +53,7 @@ def start_parse(raw: RawFile, fmt: str, wanted: frozenset[str]) -> Parse:
 
 def finish_parse(parse: Parse) -> dict:
     """The parsed sheet, or the file's French error (its own, or why its parser was stopped)."""
-    try:
-        code = parse.process.wait(timeout=max(parse.deadline - time.monotonic(), 0))
-    except subprocess.TimeoutExpired:
-        parse.process.kill()
-        parse.process.wait()
-        code = -signal.SIGXCPU
+    code = _exit_code(parse.process, parse.deadline)
     with parse.answer:
         size = os.fstat(parse.answer.fileno()).st_size
         if code == 0 and size <= MAX_ANSWER_BYTES:
@@ -77,6 +73,32 @@ def finish_parse(parse: Parse) -> dict:
     else:
         what = "a échoué de façon inattendue"
     raise InputError(f"la lecture de ce fichier {what} ; son contenu est anormal.", file=parse.raw.name, hint=ADVICE)
+
+
+def _exit_code(process: subprocess.Popen, deadline: float) -> int:
+    """The process's exit code as soon as it exits, or SIGXCPU once it is killed at the deadline. The kernel wakes
+    us (a pidfd): `Popen.wait(timeout=…)` polls with sleeps growing to 50 ms, and a file parsed in 35 ms was
+    answered at 65 ms."""
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # not Linux: the polling wait
+        try:
+            return process.wait(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            pass
+    else:
+        try:
+            exited = select.poll()
+            exited.register(pidfd, select.POLLIN)
+            while process.poll() is None and deadline > time.monotonic():
+                exited.poll(max(deadline - time.monotonic(), 0) * 1000)
+        finally:
+            os.close(pidfd)
+        if process.returncode is not None:
+            return process.returncode
+    process.kill()
+    process.wait()
+    return -signal.SIGXCPU
 
 
 def start_reading(source: Readable, name: str | None, wanted: frozenset[str], default: str = "export") -> Parse:
