@@ -40,11 +40,15 @@ def filter_panel(products: pd.DataFrame, key: str, premium: bool | None) -> dict
                 st.segmented_control("Premium", list(CHOICES), required=True, key=f"{key}_premium")
             st.segmented_control("Vendus ce mois", list(CHOICES), required=True, key=f"{key}_sold")
             st.segmented_control("En vente sur le web", list(CHOICES), required=True, key=f"{key}_onsale")
-        with st.container(horizontal=True, gap="medium"):
+        # Typed values apply together, on Enter or the button: a click elsewhere (the list's CSV) never meets a
+        # value half applied, so the file always holds the list on screen.
+        with st.form(f"{key}_prices_form", border=False), \
+                st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
             st.text_input("Prix minimum (€)", placeholder="ex. 100", key=f"{key}_low", width=170)
             st.text_input("Prix maximum (€)", placeholder="ex. 150,50", key=f"{key}_high", width=170)
-            st.multiselect("Statut du stock", statuses, key=f"{key}_stock", width=260)
+            st.form_submit_button("Appliquer les prix", icon=":material/check:", key=f"{key}_apply_prices")
         with st.container(horizontal=True, gap="medium"):
+            st.multiselect("Statut du stock", statuses, key=f"{key}_stock", width=260)
             st.selectbox("Trier par", list(SORTS), format_func=SORTS.get, key=f"{key}_sort", width=220)
             st.toggle("Décroissant", key=f"{key}_desc")
         settings.update({name: session.get(f"{key}_{name}", value) for name, value in START.items()})
@@ -54,8 +58,11 @@ def filter_panel(products: pd.DataFrame, key: str, premium: bool | None) -> dict
 def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = None) -> pd.DataFrame:
     """Filters and sort over the products, the table, and the wine's page on a row's click; returns what is shown."""
     settings = filter_panel(products, key, premium)
-    text = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…",
-                         key=f"{key}_text")
+    with st.form(f"{key}_search_form", border=False), \
+            st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
+        text = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…",
+                             key=f"{key}_text")
+        st.form_submit_button("Rechercher", icon=":material/search:", key=f"{key}_search")
     chosen, active, unreadable = filter_from(settings, text, premium)
     for error in unreadable:
         show_error(error)

@@ -82,6 +82,9 @@ def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real
     real_app.segmented_control(key="revenue_chart").set_value("Courbe de Pareto").run()
     assert len(real_app.get("plotly_chart")) == 1 and real_app.get("plotly_chart")[0].proto.spec != first
     real_app.text_input(key="revenue_text").input("Champagne").run()
+    assert "714 produits affichés sur 714" in texts(real_app)  # typed, not applied: the list and its CSV unchanged
+    real_app.text_input(key="revenue_text").input("Champagne")
+    real_app.button(key="revenue_search").click().run()
     assert "27 produits affichés sur 714" in texts(real_app)
 
 
@@ -91,7 +94,8 @@ def test_the_filter_panel_is_built_only_when_open_and_its_filters_hold_once_clos
     assert len(real_app.text_input) == 1  # the closed panel builds none of its widgets
     real_app.session_state["revenue_panel"] = True
     real_app.run()
-    real_app.text_input(key="revenue_low").input("100").run()
+    real_app.text_input(key="revenue_low").input("100")
+    real_app.button(key="revenue_apply_prices").click().run()
     real_app.selectbox(key="revenue_sort").set_value("price").run()
     open_caption = re.search(r"(\d+) produits affichés sur 714 \(1 filtre actif\)", texts(real_app))
     assert open_caption and int(open_caption[1]) < 714
@@ -110,9 +114,11 @@ def test_a_price_typed_the_french_way_filters_as_written_and_a_wrong_one_is_said
     real_app.switch_page("pages/chiffre_affaires.py").run()
     real_app.session_state["revenue_panel"] = True
     real_app.run()
-    real_app.text_input(key="revenue_high").input("150,5").run()
+    real_app.text_input(key="revenue_high").input("150,5")
+    real_app.button(key="revenue_apply_prices").click().run()
     assert f"{(prices <= 150.5).sum()} produits affichés sur 714 (1 filtre actif)" in texts(real_app)
-    real_app.text_input(key="revenue_high").input("150 euros").run()
+    real_app.text_input(key="revenue_high").input("150 euros")
+    real_app.button(key="revenue_apply_prices").click().run()
     assert "« 150 euros » n'est pas un prix" in texts(real_app) and "714 produits affichés sur 714" in texts(real_app)
 
 

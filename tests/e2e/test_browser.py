@@ -451,6 +451,24 @@ def test_a_price_typed_with_a_decimal_comma_filters_as_written(page, real_paths,
     assert "714 produits affichés sur 714" in main_text(page)
 
 
+@pytest.mark.parametrize("field_key, typed", [("revenue_text", "Champagne"), ("revenue_high", "50")])
+def test_a_list_downloaded_right_after_typing_a_filter_is_the_list_on_screen(page, real_paths, field_key, typed):
+    """A value typed and not yet applied (no Enter) then the list's CSV: the file holds the products the table
+    shows, never another list."""
+    upload_real(page, real_paths)
+    go_to(page, "chiffre-affaires")
+    if field_key != "revenue_text":
+        page.get_by_text("Filtrer et trier").first.click()
+        wait_idle(page)
+    key(page, field_key).locator("input").first.fill(typed)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("^Télécharger")).first.click()
+    wait_idle(page)
+    listed = pd.read_csv(info.value.path(), sep=";", decimal=",", encoding="utf-8-sig")
+    shown = re.search(r"(\d+) produits? affichés? sur 714", main_text(page))
+    assert shown and len(listed) == int(shown[1]), (len(listed), shown and shown[0])
+
+
 def test_the_changes_since_last_month_and_the_step_summary_read_whole_at_800_px(browser, app_url, real_paths):
     page = open_app(browser, app_url, width=800)
     try:
