@@ -107,7 +107,7 @@ def checked(result: PipelineResult) -> PipelineResult:
         pd.concat(repairs, ignore_index=True) if repairs else pd.DataFrame(),
         pd.concat(adjustments, ignore_index=True) if adjustments else pd.DataFrame(),
         *(result.sources[k].frame for k in ("erp", "liaison", "web")), result.unmatched_web, result.products,
-        result.price_stats.computable, result.previous)
+        result.price_stats.computable, result.previous, {kind: t.sha256 for kind, t in result.sources.items()})
     return replace(result, checks=run_checks(facts, result.config))
 
 

@@ -128,6 +128,34 @@ def test_no_previous_month_skips_the_comparison_and_another_threshold_skips_the_
     assert checks["change_premium_count"] == "skipped" and checks["change_price_mean"] == "not_computable"
 
 
+def test_every_figure_of_the_previous_month_again_is_said_even_from_other_files(month):
+    figures = {c.id: c for c in month([10.0, 20.0], [3.0, 5.0]).checks}  # no previous month: skipped
+    assert figures["not_previous_exports"].status == "skipped"
+    same = month([10.0, 20.0], [3.0, 5.0], period="2026-10")
+    previous = MonthFigures("2026-09", 2.0, dict(same.figures))  # re-exported: other bytes, every figure the same
+    check = next(c for c in month([10.0, 20.0], [3.0, 5.0], previous=previous, period="2026-10").checks
+                 if c.id == "not_previous_exports")
+    assert (check.status, check.severity) == ("failed", "warning")
+    assert check.message.startswith("Le chiffre d'affaires (130,00 €), les nombres de produits et le prix moyen sont "
+                                    "les mêmes qu'en septembre 2026 : ce sont sans doute les exports de ce mois-là")
+    one_sale_more = month([10.0, 20.0], [3.0, 6.0], previous=previous, period="2026-10")
+    assert status(one_sale_more)["not_previous_exports"] == "passed"
+
+
+def test_only_a_liaison_file_unchanged_since_last_month_is_not_a_repeated_month(real_result):
+    from dataclasses import replace
+
+    from bottleneck_core.pipeline import checked
+
+    prints = {kind: table.sha256 for kind, table in real_result.sources.items()}
+    figures = dict(real_result.figures, revenue_total=65000.0)  # another month's sales
+    for same, expected in ((("liaison",), "passed"), (("web",), "failed"), (("erp", "liaison"), "failed")):
+        previous = MonthFigures("2026-09", 2.0, figures, {kind: prints[kind] for kind in same})
+        check = next(c for c in checked(replace(real_result, previous=previous)).checks
+                     if c.id == "not_previous_exports")
+        assert check.status == expected, same
+
+
 @pytest.mark.parametrize("before, after, change", [(100, 130, 0.3), (100, 50, -0.5), (0, 0, 0.0), (-10, -5, 0.5)])
 def test_relative_change_is_signed_and_measured_on_the_earlier_value(before, after, change):
     assert relative_change(before, after) == pytest.approx(change)

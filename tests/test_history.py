@@ -19,7 +19,7 @@ from bottleneck_core.runs.compare import compare_products
 from bottleneck_core.runs.history import (HistoryError, compare_periods, copy_history, current_runs, history_store,
                                           period_products, previous_month, product_over_months, record_run)
 from bottleneck_core.runs.schema import MIGRATIONS, SCHEMA_VERSION
-from conftest import REPO
+from conftest import REFERENCE_CONFIG, REPO
 
 
 def as_month(result, period: str):
@@ -115,7 +115,23 @@ def test_the_previous_month_is_the_latest_recorded_before_this_one(real_result, 
     assert previous.figures == {"erp_rows": 825, "liaison_rows": 825, "web_clean_rows": 1428, "web_dedup_rows": 714,
                                 "merged_rows": 714, "revenue_total": 70568.6, "premium_count": 30,
                                 "price_mean": pytest.approx(real_result.price_stats.mean), "products_sold": 385}
+    assert previous.sources == {kind: table.sha256 for kind, table in real_result.sources.items()}  # the files' prints
     assert previous_month("2026-07", history) is None
+
+
+def test_last_months_exports_recorded_again_as_this_month_are_said(real_paths, real_result, history):
+    from bottleneck_core import run_pipeline
+
+    record_run(as_month(real_result, "2026-10"), history)
+    again = run_pipeline(*real_paths, config=REFERENCE_CONFIG, period="2026-11",
+                         previous=previous_month("2026-11", history))
+    check = next(c for c in again.checks if c.id == "not_previous_exports")
+    assert (check.status, check.severity) == ("failed", "warning")
+    assert check.message.startswith("L'export ERP et l'export WEB sont identiques, octet pour octet, à ceux "
+                                    "enregistrés pour octobre 2026 : ce sont sans doute les exports de ce mois-là, "
+                                    "déposés de nouveau pour novembre 2026.")
+    change = next(c for c in again.checks if c.id == "change_revenue_total")
+    assert change.status == "passed" and "(sans changement)" in change.message  # what alone passed quietly
 
 
 def test_a_product_over_the_months_has_its_price_sales_and_premium_status(real_result, history):
@@ -248,6 +264,7 @@ def test_cli_compare_prints_what_changed(real_result, history, capsys):
 
 
 def test_the_copy_command_moves_a_duckdb_history_into_postgresql_once(real_result, db, postgres_database, capsys):
+    from bottleneck_core.formatting import integer
     from bottleneck_core.runs.cli import main
 
     for period in ("2026-08", "2026-09", "2026-10"):
@@ -257,7 +274,8 @@ def test_the_copy_command_moves_a_duckdb_history_into_postgresql_once(real_resul
     record_run(changed, db)  # a superseded run travels too
     assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0
     out = capsys.readouterr().out
-    assert "4 analyses copiées (3 040 lignes), 0 déjà présente." in out and "secret" not in out
+    rows = 4 * (len(real_result.products) + len(real_result.checks) + len(real_result.sources))  # 3 044
+    assert f"4 analyses copiées ({integer(rows)} lignes), 0 déjà présente." in out and "secret" not in out
     assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0  # idempotent
     assert "0 analyse copiée (0 ligne), 4 déjà présentes" in capsys.readouterr().out
     main(["history", "--db", db, "--json"])

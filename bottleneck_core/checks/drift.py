@@ -6,6 +6,7 @@ import math
 
 from ..config import Config
 from ..formatting import month_label, number, percent, signed, value
+from ..io.contracts import CONTRACTS
 from .facts import MonthFigures, RunFacts
 from .rules import CHECKS, MONTH_FIGURES, NOT_COMPUTABLE, SIMULATED, SKIPPED, CheckResult, neither, result
 
@@ -19,7 +20,40 @@ def relative_change(before: float, after: float) -> float:
 
 def month_checks(facts: RunFacts, config: Config) -> list[CheckResult]:
     """One check per figure of MONTH_FIGURES against the previous recorded month, when there is one."""
-    return [_figure_check(figure, facts, facts.previous, config.max_change) for figure in MONTH_FIGURES]
+    return [*(_figure_check(figure, facts, facts.previous, config.max_change) for figure in MONTH_FIGURES),
+            _not_previous_exports(facts, facts.previous)]
+
+
+# Figures that two real months never share all at once: the same revenue to the cent, product counts and mean price.
+SAME_MONTH_FIGURES = {"revenue_total": 0.005, "erp_rows": 0, "web_clean_rows": 0, "merged_rows": 0, "price_mean": 1e-9}
+
+
+def _not_previous_exports(facts: RunFacts, previous: MonthFigures | None) -> CheckResult:
+    """Last month's exports dropped again as this month's (the scheduled folder not refreshed, the wrong files
+    picked): the ERP or WEB file byte for byte, or every figure identical. Each figure's own change check passes
+    on them (« sans changement »), so this one says it. LIAISON may stay the same from month to month."""
+    check_id = "not_previous_exports"
+    if previous is None:
+        return neither(check_id, SKIPPED, None, None, "Aucun mois précédent dans l'historique, pas de comparaison.")
+    before, now = month_label(previous.period), month_label(facts.period)
+    files = ["l'export " + CONTRACTS[kind].label for kind in ("erp", "web")
+             if facts.sources.get(kind) and facts.sources[kind] == previous.sources.get(kind)]
+    figures = [(previous.figures.get(f), facts.figures.get(f)) for f in SAME_MONTH_FIGURES]
+    same_figures = all(a is not None and b is not None and abs(a - b) <= SAME_MONTH_FIGURES[f]
+                       for f, (a, b) in zip(SAME_MONTH_FIGURES, figures))
+    if files:
+        what = (f"{' et '.join(files)} "
+                f"{'sont identiques' if len(files) > 1 else 'est identique'}, octet pour octet, à "
+                f"{'ceux' if len(files) > 1 else 'celui'} enregistré{'s' if len(files) > 1 else ''} pour {before}")
+    elif same_figures:
+        what = (f"le chiffre d'affaires ({value(facts.figures['revenue_total'], '€')}), les nombres de produits et "
+                f"le prix moyen sont les mêmes qu'en {before}")
+    else:
+        return result(check_id, True, None, None, f"Les exports et les chiffres diffèrent de ceux enregistrés pour "
+                                                  f"{before}.")
+    return result(check_id, False, None, None, f"{what[0].upper()}{what[1:]} : ce sont sans doute les exports de "
+                                               f"ce mois-là, déposés de nouveau pour {now}. Vérifiez les fichiers "
+                                               "déposés et le mois analysé.")
 
 
 def _figure_check(figure: str, facts: RunFacts, previous: MonthFigures | None, limit: float) -> CheckResult:

@@ -1,7 +1,7 @@
 """The run's facts the checks read: counts and figures, and the few tables whose rows a check may show."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -15,6 +15,7 @@ class MonthFigures:
     period: str
     threshold: float
     figures: dict[str, float | None]
+    sources: dict[str, str] = field(default_factory=dict)  # export -> SHA-256 of the file recorded
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class RunFacts:
     products: pd.DataFrame  # the merged products with revenue and z-score
     price_computable: bool
     previous: MonthFigures | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # export -> SHA-256 of its file ("" for a table)
 
     def step(self, step_id: str) -> StepResult:
         return next(s for s in self.steps if s.id == step_id)

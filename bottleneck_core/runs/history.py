@@ -140,7 +140,8 @@ def previous_month(period: str, location: str | os.PathLike | None = None) -> Mo
                "merged_rows": rows.get("merged"), "revenue_total": facts.get("revenue_total"),
                "premium_count": facts.get("premium_count"), "price_mean": facts.get("price_mean"),
                "products_sold": facts.get("products_sold")}
-    return MonthFigures(before, float(threshold), figures)
+    sources = {kind: source.get("sha256", "") for kind, source in facts.get("sources", {}).items()}
+    return MonthFigures(before, float(threshold), figures, sources)
 
 
 def product_over_months(product_id: str, location: str | os.PathLike | None = None) -> pd.DataFrame:
