@@ -16,7 +16,12 @@ record = state.record
 if record is not None:
     if record.sample:
         st.caption("Les données d'exemple ne sont jamais enregistrées dans l'historique.")
-    elif st.button(f"Enregistrer l'analyse de {month_label(record.period)} dans l'historique", icon=":material/save:",
+        repeated = None
+    else:  # last month's exports about to be recorded as this month's: said where it would happen
+        repeated = next((c for c in record.checks if c.id == "not_previous_exports" and c.warning), None)
+    if repeated:
+        st.warning(repeated.message, icon=":material/warning:")
+    if not record.sample and st.button(f"Enregistrer l'analyse de {month_label(record.period)} dans l'historique", icon=":material/save:",
                    help="L'analyse au seuil de la configuration ; une simulation n'est jamais enregistrée."):
         try:
             stored = record_run(record)

@@ -3,6 +3,7 @@ a labelled simulation, every page in French, column mapping, the history of reco
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -196,6 +197,21 @@ def test_the_history_records_the_analysis_of_record_never_the_simulation(real_ap
     runs = current_runs()
     assert runs[["premium_count", "threshold", "checks_passed"]].values.tolist() == [[30, 2.0, True]]
     assert "historique.duckdb" not in texts(real_app) and "BOTTLENECK_HISTORY" not in texts(real_app)
+
+
+def test_last_months_exports_about_to_be_recorded_as_this_month_are_said_before_saving(real_paths, real_result):
+    from dataclasses import replace
+
+    from bottleneck_core.formatting import recent_periods
+    from bottleneck_core.runs.history import record_run
+
+    this, last = recent_periods(date.today().strftime("%Y-%m"))[:2]
+    record_run(replace(real_result, period=last))
+    app = upload(new_app(), *real_paths)  # the same files, as this month's
+    app.switch_page("pages/historique.py").run()
+    assert any(w.value.startswith("L'export ERP et l'export WEB sont identiques, octet pour octet") for w in app.warning)
+    app.switch_page("pages/etapes.py").run()
+    assert "sont identiques, octet pour octet" in texts(app)
 
 
 def test_the_sample_is_never_recorded():
