@@ -68,6 +68,12 @@ def month_label(period: str) -> str:
     return f"{MONTHS[int(month) - 1]} {year}"
 
 
+def of_month(period: str) -> str:
+    """`2026-11` as `de novembre 2026`, `2026-10` as `d'octobre 2026` (elided before a vowel)."""
+    label = month_label(period)
+    return f"d'{label}" if label[0] in "aeiouyâéè" else f"de {label}"
+
+
 def recent_periods(today_period: str, count: int = 24) -> list[str]:
     """The `count` months up to and including `today_period`, newest first, as YYYY-MM."""
     year, month = map(int, today_period.split("-"))

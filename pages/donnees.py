@@ -6,7 +6,7 @@ import streamlit as st
 
 from bottleneck_core import InputError
 from bottleneck_core.config import load_config
-from bottleneck_core.formatting import integer, month_label, recent_periods
+from bottleneck_core.formatting import integer, month_label, of_month, recent_periods
 from bottleneck_core.io.mapping import propose_columns, save_mapping, with_columns, without_column
 from pages._render import header, label_text, plain, show_error, verdict_banner
 from pages._state import SOURCE_LABELS, add_files, assign, month, remove_file
@@ -115,7 +115,7 @@ if state.error:
     show_error(state.error)
 if state.result is not None:
     st.divider()
-    st.subheader(f"Analyse de {month_label(state.result.period)}")
+    st.subheader(f"Analyse {of_month(state.result.period)}")
     verdict_banner(state.result)
     with st.container(horizontal=True):
         st.page_link("pages/etapes.py", label="Voir les étapes et contrôles", icon=":material/fact_check:")

@@ -2,7 +2,7 @@
 here (never a simulation, never the sample)."""
 import streamlit as st
 
-from bottleneck_core.formatting import euros, integer, month_label, percent, signed
+from bottleneck_core.formatting import euros, integer, month_label, of_month, percent, signed
 from bottleneck_core.runs.history import HistoryError, compare_periods, current_runs, record_run
 from bottleneck_core.views.lineage import removed_table
 from pages._charts import CONFIG, monthly_chart, monthly_checks
@@ -21,7 +21,7 @@ if record is not None:
         repeated = next((c for c in record.checks if c.id == "not_previous_exports" and c.warning), None)
     if repeated:
         st.warning(repeated.message, icon=":material/warning:")
-    if not record.sample and st.button(f"Enregistrer l'analyse de {month_label(record.period)} dans l'historique", icon=":material/save:",
+    if not record.sample and st.button(f"Enregistrer l'analyse {of_month(record.period)} dans l'historique", icon=":material/save:",
                    help="L'analyse au seuil de la configuration ; une simulation n'est jamais enregistrée."):
         try:
             stored = record_run(record)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bottleneck_core.formatting import euros, integer, month_label, number, percent, plural, recent_periods, signed, value
+from bottleneck_core.formatting import euros, integer, month_label, number, of_month, percent, plural, recent_periods, signed, value
 
 
 @pytest.mark.parametrize("function, given, shown", [
@@ -30,3 +30,9 @@ def test_changes_carry_their_sign_and_months_their_french_name():
     assert (signed("3 %", 0.03), signed("-3 %", -0.03), signed("0 %", 0)) == ("+3 %", "−3 %", "0 %")
     assert month_label("2026-11") == "novembre 2026"
     assert recent_periods("2026-02", 3) == ["2026-02", "2026-01", "2025-12"]
+
+
+@pytest.mark.parametrize("period, said", [("2026-10", "d'octobre 2026"), ("2026-04", "d'avril 2026"),
+                                          ("2026-08", "d'août 2026"), ("2026-11", "de novembre 2026")])
+def test_a_month_after_de_is_elided_before_a_vowel(period, said):
+    assert of_month(period) == said

@@ -67,10 +67,12 @@ def test_a_run_posts_one_json_summary_to_the_webhook(real_paths, tmp_path, webho
     path, content_type, body = handler.received[0]
     assert path == "/hooks/T000/SECRET-TOKEN" and content_type.startswith("application/json")
     message = json.loads(body)
-    assert set(message) == {"text", "summary", "failed_checks"}
+    assert set(message) == {"text", "summary", "failed_checks", "warnings"}
     assert "octobre 2026" in message["text"] and "70 568,60 €" in message["text"] and "30 vins premium" in message["text"]
     assert message["summary"] == json.loads((tmp_path / "out" / "synthese.json").read_text())
-    assert message["failed_checks"] == []
+    assert message["failed_checks"] == []  # the three warnings of the real exports, each named
+    assert [c["id"] for c in message["warnings"]] == ["erp_price_not_negative", "erp_stock_not_negative",
+                                                      "web_sales_conflicts"]
     assert "SECRET-TOKEN" not in done.stdout + done.stderr
 
 
@@ -121,8 +123,9 @@ def test_a_run_emails_the_summary_with_the_report_attached(real_paths, tmp_path,
     (recipients, raw), = inbox.messages
     assert recipients == ["chefs-produit@bottleneck.test"]
     message = message_from_bytes(raw, policy=email_policy)
-    assert message["Subject"] == "BottleNeck – analyse de octobre 2026"
-    assert "70 568,60 €" in message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "BottleNeck – analyse d'octobre 2026"
+    body = message.get_body(("plain",)).get_content()
+    assert "70 568,60 €" in body and "Avertissements :\r\n- Aucun prix négatif (ERP) : " in body
     attachment, = list(message.iter_attachments())
     assert attachment.get_filename() == "rapport_ca_2026-10.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))

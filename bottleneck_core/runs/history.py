@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..checks import MonthFigures
 from ..errors import InputError
-from ..formatting import month_label, number
+from ..formatting import month_label, number, of_month
 from ..pipeline import PipelineResult
 from .compare import Comparison, compare_products
 from .schema import (SCHEMA_VERSION, ALL_RUNS, CURRENT_OF_PERIOD, CURRENT_RUNS, INSERT_RUN, PREVIOUS_RUN, PRODUCT_OVER_MONTHS,
@@ -46,8 +46,8 @@ class StoredRun:
             return (f"Ces fichiers ont déjà été analysés à l'identique pour {month_label(self.period)} : l'historique "
                     "est inchangé.")
         if self.replaced:
-            return f"Analyse de {month_label(self.period)} enregistrée ; la précédente est gardée comme remplacée."
-        return f"Analyse de {month_label(self.period)} enregistrée dans l'historique."
+            return f"Analyse {of_month(self.period)} enregistrée ; la précédente est gardée comme remplacée."
+        return f"Analyse {of_month(self.period)} enregistrée dans l'historique."
 
 
 def fingerprint(result: PipelineResult) -> str:

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from ..checks import verdict
-from ..formatting import euros, month_label, plural
+from ..formatting import euros, of_month, plural
 from ..outputs import REPORT
 from ..outputs.bundle import download_name
 from ..outputs.tables import plain, summary
@@ -30,16 +30,22 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 
 def summary_text(result: PipelineResult) -> str:
     """The run in one short French message."""
-    return (f"BottleNeck – analyse de {month_label(result.period)} : chiffre d'affaires "
+    return (f"BottleNeck – analyse {of_month(result.period)} : chiffre d'affaires "
             f"{euros(result.revenue_total)}, {plural(len(result.premium), 'vin premium', 'vins premium')}. "
             f"{verdict(result.checks)}")
 
 
 def webhook_payload(result: PipelineResult) -> dict:
     """A Slack/Teams/Mattermost incoming-webhook message that also carries the figures."""
+    def listed(checks) -> list[dict]:
+        return [{"id": c.id, "title": c.title, "expected": plain(c.expected), "actual": plain(c.actual),
+                 "message": c.message} for c in checks]
+
+    # Warnings are named too: for an unattended run, the message is where last month's exports found again
+    # (not_previous_exports) or a figure that moved far gets read.
     return {"text": summary_text(result), "summary": summary(result),
-            "failed_checks": [{"id": c.id, "title": c.title, "expected": plain(c.expected), "actual": plain(c.actual),
-                               "message": c.message} for c in result.checks if c.blocking_failure]}
+            "failed_checks": listed(c for c in result.checks if c.blocking_failure),
+            "warnings": listed(c for c in result.checks if c.warning)}
 
 
 def redacted(url: str) -> str:
@@ -93,11 +99,13 @@ def post_webhook(url: str, payload: dict, attempts: int = ATTEMPTS, backoff: flo
 def email_message(result: PipelineResult, report: bytes, to: str, sender: str) -> EmailMessage:
     """The summary as an e-mail, with the report attached."""
     message = EmailMessage()
-    message["Subject"] = f"BottleNeck – analyse de {month_label(result.period)}"
+    message["Subject"] = f"BottleNeck – analyse {of_month(result.period)}"
     message["From"] = sender
     message["To"] = to
     payload = webhook_payload(result)
     lines = [payload["text"], ""] + [f"- {c['title']} : {c['message']}" for c in payload["failed_checks"]]
+    if payload["warnings"]:
+        lines += ["", "Avertissements :"] + [f"- {c['title']} : {c['message']}" for c in payload["warnings"]]
     message.set_content("\n".join(lines + ["", "Le rapport de chiffre d'affaires est joint."]))
     message.add_attachment(report, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
                            filename=download_name(REPORT, result))
