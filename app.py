@@ -1,16 +1,16 @@
 """BottleNeck monthly analysis: the page list and the session's defaults, nothing else."""
 import streamlit as st
 
-from pages._state import init
+from app_pages._state import init
 
 st.set_page_config(page_title="BottleNeck – analyse mensuelle", page_icon="🍷", layout="wide")
 init()
 st.navigation([
-    st.Page("pages/donnees.py", title="Données du mois", icon=":material/upload_file:", url_path="donnees", default=True),
-    st.Page("pages/etapes.py", title="Étapes et contrôles", icon=":material/fact_check:", url_path="etapes"),
-    st.Page("pages/chiffre_affaires.py", title="Chiffre d'affaires", icon=":material/euro:", url_path="chiffre-affaires"),
-    st.Page("pages/premium.py", title="Vins premium", icon=":material/workspace_premium:", url_path="premium"),
-    st.Page("pages/vin.py", title="Fiche d'un vin", icon=":material/wine_bar:", url_path="vin"),
-    st.Page("pages/telechargements.py", title="Téléchargements", icon=":material/download:", url_path="telechargements"),
-    st.Page("pages/historique.py", title="Historique", icon=":material/timeline:", url_path="historique"),
+    st.Page("app_pages/donnees.py", title="Données du mois", icon=":material/upload_file:", url_path="donnees", default=True),
+    st.Page("app_pages/etapes.py", title="Étapes et contrôles", icon=":material/fact_check:", url_path="etapes"),
+    st.Page("app_pages/chiffre_affaires.py", title="Chiffre d'affaires", icon=":material/euro:", url_path="chiffre-affaires"),
+    st.Page("app_pages/premium.py", title="Vins premium", icon=":material/workspace_premium:", url_path="premium"),
+    st.Page("app_pages/vin.py", title="Fiche d'un vin", icon=":material/wine_bar:", url_path="vin"),
+    st.Page("app_pages/telechargements.py", title="Téléchargements", icon=":material/download:", url_path="telechargements"),
+    st.Page("app_pages/historique.py", title="Historique", icon=":material/timeline:", url_path="historique"),
 ]).run()

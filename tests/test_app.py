@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import REPO, xlsx
 
-RESULT_PAGES = ["pages/etapes.py", "pages/chiffre_affaires.py", "pages/premium.py", "pages/vin.py",
-                "pages/telechargements.py"]
+RESULT_PAGES = ["app_pages/etapes.py", "app_pages/chiffre_affaires.py", "app_pages/premium.py", "app_pages/vin.py",
+                "app_pages/telechargements.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +68,7 @@ def test_the_start_page_recognises_the_three_real_exports(real_app):
 
 
 def test_every_page_renders_the_real_month_with_its_header(real_app):
-    for page in RESULT_PAGES + ["pages/historique.py"]:
+    for page in RESULT_PAGES + ["app_pages/historique.py"]:
         real_app.switch_page(page).run()
         assert not real_app.exception, page
         assert "erp.xlsx, liaison.xlsx, web.xlsx · configuration config/test_config.yaml · seuil 2,00" in \
@@ -76,7 +76,7 @@ def test_every_page_renders_the_real_month_with_its_header(real_app):
 
 
 def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real_app):
-    real_app.switch_page("pages/chiffre_affaires.py").run()
+    real_app.switch_page("app_pages/chiffre_affaires.py").run()
     assert real_app.metric[0].value == "70 568,60 €" and real_app.metric[2].value == "183,30 €"
     assert len(real_app.get("plotly_chart")) == 1
     first = real_app.get("plotly_chart")[0].proto.spec
@@ -90,7 +90,7 @@ def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real
 
 
 def test_the_filter_panel_is_built_only_when_open_and_its_filters_hold_once_closed(real_app):
-    real_app.switch_page("pages/chiffre_affaires.py").run()
+    real_app.switch_page("app_pages/chiffre_affaires.py").run()
     assert not real_app.text_input(key="revenue_text").value and "714 produits affichés sur 714 ;" in texts(real_app)
     assert len(real_app.text_input) == 1  # the closed panel builds none of its widgets
     real_app.session_state["revenue_panel"] = True
@@ -112,7 +112,7 @@ def test_the_filter_panel_is_built_only_when_open_and_its_filters_hold_once_clos
 def test_a_price_typed_the_french_way_filters_as_written_and_a_wrong_one_is_said(real_app, real_result):
     prices = real_result.products["price"]
     assert (prices <= 150.5).sum() < (prices <= 1505).sum()  # the comma matters on the real month
-    real_app.switch_page("pages/chiffre_affaires.py").run()
+    real_app.switch_page("app_pages/chiffre_affaires.py").run()
     real_app.session_state["revenue_panel"] = True
     real_app.run()
     real_app.text_input(key="revenue_high").input("150,5")
@@ -146,7 +146,7 @@ def test_a_second_file_recognised_as_a_present_export_is_announced_and_can_be_re
 def test_a_wrong_assignment_after_a_good_analysis_leaves_no_stale_figure(real_app):
     real_app.selectbox(key="kind::web.xlsx").set_value("erp").run()
     assert not real_app.success and "Plusieurs fichiers sont reconnus comme ERP" in texts(real_app)
-    real_app.switch_page("pages/chiffre_affaires.py").run()
+    real_app.switch_page("app_pages/chiffre_affaires.py").run()
     assert not real_app.metric and "70 568,60 €" not in texts(real_app)
 
 
@@ -162,7 +162,7 @@ def test_sample_and_uploaded_files_replace_each_other_both_ways(real_paths):
 
 
 def test_the_slider_is_a_labelled_simulation_on_every_page_and_every_banner_agrees(real_app, monkeypatch):
-    real_app.switch_page("pages/premium.py").run()
+    real_app.switch_page("app_pages/premium.py").run()
     assert "**30 vins premium** sur 714" in "".join(m.value for m in real_app.markdown)
     import bottleneck_core.io.sandbox as sandbox
 
@@ -173,12 +173,12 @@ def test_the_slider_is_a_labelled_simulation_on_every_page_and_every_banner_agre
     assert "**49 vins premium** sur 714" in texts(real_app)
     assert [b.label for b in real_app.get("download_button")] == ["Télécharger cette liste (CSV)"]
     assert "seuil simulé **1,50** (configuration : 2,00)" in texts(real_app)
-    for page in ("pages/etapes.py", "pages/donnees.py"):
+    for page in ("app_pages/etapes.py", "app_pages/donnees.py"):
         real_app.switch_page(page).run()
         shown = texts(real_app)
         assert "seuil simulé **1,50**" in shown and "6 / 6 contrôles de référence réussis, 1 ignoré (seuil simulé)" in shown
         assert not real_app.error, page
-    real_app.switch_page("pages/telechargements.py").run()
+    real_app.switch_page("app_pages/telechargements.py").run()
     labels = [b.label for b in real_app.get("download_button")]
     assert "rapport_ca_" in labels[0] and labels[0].endswith("_seuil-1,50.xlsx")
     real_app.button(key="back_to_record").click().run()
@@ -188,9 +188,9 @@ def test_the_slider_is_a_labelled_simulation_on_every_page_and_every_banner_agre
 def test_the_history_records_the_analysis_of_record_never_the_simulation(real_app):
     from bottleneck_core.runs.history import current_runs
 
-    real_app.switch_page("pages/premium.py").run()
+    real_app.switch_page("app_pages/premium.py").run()
     real_app.select_slider(key="threshold_slider_0").set_value(1.5).run()
-    real_app.switch_page("pages/historique.py").run()
+    real_app.switch_page("app_pages/historique.py").run()
     save = next(b for b in real_app.button if b.label.startswith("Enregistrer l'analyse"))
     save.click().run()
     assert "enregistrée dans l'historique" in texts(real_app)
@@ -208,16 +208,16 @@ def test_last_months_exports_about_to_be_recorded_as_this_month_are_said_before_
     this, last = recent_periods(date.today().strftime("%Y-%m"))[:2]
     record_run(replace(real_result, period=last))
     app = upload(new_app(), *real_paths)  # the same files, as this month's
-    app.switch_page("pages/historique.py").run()
+    app.switch_page("app_pages/historique.py").run()
     assert any(w.value.startswith("L'export ERP et l'export WEB sont identiques, octet pour octet") for w in app.warning)
-    app.switch_page("pages/etapes.py").run()
+    app.switch_page("app_pages/etapes.py").run()
     assert "sont identiques, octet pour octet" in texts(app)
 
 
 def test_the_sample_is_never_recorded():
     app = new_app()
     app.button[next(i for i, b in enumerate(app.button) if b.label == "Utiliser les données d'exemple")].click().run()
-    app.switch_page("pages/historique.py").run()
+    app.switch_page("app_pages/historique.py").run()
     assert not any(b.label.startswith("Enregistrer") for b in app.button)
     assert "Les données d'exemple ne sont jamais enregistrées" in texts(app)
 
@@ -265,7 +265,7 @@ def test_a_renamed_column_is_mapped_once_and_remembered(real_frames, real_paths,
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(colleague)
     again = upload(new_app(), ("erp_decembre.xlsx", renamed), real_paths[1], real_paths[2])  # next month
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(again)
-    again.switch_page("pages/etapes.py").run()
+    again.switch_page("app_pages/etapes.py").run()
     assert again.table[0].value.columns.tolist() == ["Étape", "Entrée", "Sortie", "Écartées", "Contrôles"]
     read = again.dataframe[0].value  # what was read: the renamed column is said in the lineage
     assert read.loc[read["Source"] == "ERP", "Colonnes renommées"].item() == "prix → price"
@@ -276,7 +276,7 @@ def test_a_renamed_column_is_mapped_once_and_remembered(real_frames, real_paths,
 
 def test_the_wine_page_opens_on_a_wine_from_its_address(real_app):
     real_app.query_params["produit"] = "4352"
-    real_app.switch_page("pages/vin.py").run()
+    real_app.switch_page("app_pages/vin.py").run()
     shown = texts(real_app)
     assert "Chiffre d'affaires = prix × ventes = 225,00 € × 5 ventes = 1 125,00 €." in shown
     assert "vin premium, 136,92 € au-dessus du prix seuil" in shown

@@ -77,9 +77,9 @@ def test_no_core_module_is_over_300_lines():
 
 def test_requirements_are_what_the_runtime_imports():
     runtime = set()
-    for path in [*PACKAGE.rglob("*.py"), REPO / "app.py", *(REPO / "pages").glob("*.py")]:
+    for path in [*PACKAGE.rglob("*.py"), REPO / "app.py", *(REPO / "app_pages").glob("*.py")]:
         runtime |= {m.split(".")[0] for m in imports_of(path)}
-    third_party = runtime - STDLIB - {"bottleneck_core", "pages", ""}
+    third_party = runtime - STDLIB - {"bottleneck_core", "app_pages", ""}
     required = {DISTRIBUTIONS[line.split(">")[0].split("<")[0].split("=")[0].strip()]
                 for line in (REPO / "requirements.txt").read_text().splitlines()
                 if line.strip() and not line.startswith("#")}

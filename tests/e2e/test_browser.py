@@ -110,6 +110,24 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def test_a_bookmarked_page_opened_first_after_a_restart_is_the_app_in_french(browser, app_url):
+    """The server's very first request straight to a page (a bookmark, after a restart): the app's own pages, not
+    Streamlit's automatic list of the page folder's files running a page without the app."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1100})
+    try:
+        tab = context.new_page()
+        tab.goto(f"{app_url}/historique")
+        tab.get_by_role("heading", name="Historique").first.wait_for(timeout=60_000)
+        wait_idle(tab)
+        nav = tab.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Données du mois" in nav and "Étapes et contrôles" in nav and "charts" not in nav, nav
+        no_exception(tab)
+        assert "This app has encountered an error" not in main_text(tab)
+        assert tab.get_by_text("Page not found").count() == 0
+    finally:
+        context.close()
+
+
 def test_the_bin_removes_a_file_and_every_figure_of_the_analysis(page, real_paths):
     upload_real(page, real_paths)
     key(page, "remove::erp.xlsx").locator("button").first.click()

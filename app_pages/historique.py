@@ -5,9 +5,9 @@ import streamlit as st
 from bottleneck_core.formatting import euros, integer, month_label, of_month, percent, signed
 from bottleneck_core.runs.history import HistoryError, compare_periods, current_runs, record_run
 from bottleneck_core.views.lineage import removed_table
-from pages._charts import CONFIG, monthly_chart, monthly_checks
-from pages._render import french_table, header, show_error
-from pages._state import history_written, month
+from app_pages._charts import CONFIG, monthly_chart, monthly_checks
+from app_pages._render import french_table, header, show_error
+from app_pages._state import history_written, month
 
 state = month()
 st.title("Historique")

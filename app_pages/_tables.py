@@ -7,9 +7,9 @@ import streamlit as st
 from bottleneck_core.formatting import plural
 from bottleneck_core.views.products import (CHOICES, SORTS, filter_from, filter_products, shown_table, sort_products,
                                             stock_statuses)
-from pages._render import french_table, show_error
+from app_pages._render import french_table, show_error
 
-WINE_PAGE = "pages/vin.py"
+WINE_PAGE = "app_pages/vin.py"
 # The wine and its figures fit an 800-pixel screen; the other columns scroll.
 NARROW = {"Vin": st.column_config.Column(width=170, pinned=True), "Prix (€)": st.column_config.Column(width=80),
           "Chiffre d'affaires (€)": st.column_config.Column("CA (€)", width=95),

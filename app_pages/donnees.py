@@ -8,8 +8,8 @@ from bottleneck_core import InputError
 from bottleneck_core.config import load_config
 from bottleneck_core.formatting import integer, month_label, of_month, recent_periods
 from bottleneck_core.io.mapping import propose_columns, save_mapping, with_columns, without_column
-from pages._render import header, label_text, plain, show_error, verdict_banner
-from pages._state import SOURCE_LABELS, add_files, assign, month, remove_file
+from app_pages._render import header, label_text, plain, show_error, verdict_banner
+from app_pages._state import SOURCE_LABELS, add_files, assign, month, remove_file
 
 st.title("Données du mois")
 st.caption("Déposez les trois exports du mois : l'ERP, la table de LIAISON et l'export WEB. Chacun est reconnu à ses "
@@ -118,6 +118,6 @@ if state.result is not None:
     st.subheader(f"Analyse {of_month(state.result.period)}")
     verdict_banner(state.result)
     with st.container(horizontal=True):
-        st.page_link("pages/etapes.py", label="Voir les étapes et contrôles", icon=":material/fact_check:")
-        st.page_link("pages/chiffre_affaires.py", label="Voir le chiffre d'affaires", icon=":material/euro:")
-        st.page_link("pages/premium.py", label="Voir les vins premium", icon=":material/workspace_premium:")
+        st.page_link("app_pages/etapes.py", label="Voir les étapes et contrôles", icon=":material/fact_check:")
+        st.page_link("app_pages/chiffre_affaires.py", label="Voir le chiffre d'affaires", icon=":material/euro:")
+        st.page_link("app_pages/premium.py", label="Voir les vins premium", icon=":material/workspace_premium:")

@@ -6,9 +6,9 @@ from bottleneck_core.formatting import month_label, plural
 from bottleneck_core.runs.history import HistoryError, product_over_months
 from bottleneck_core.views.products import readable
 from bottleneck_core.views.wine import wine, wine_choices
-from pages._charts import CONFIG, monthly_chart
-from pages._render import french_table, header, plain, require_result
-from pages._state import month
+from app_pages._charts import CONFIG, monthly_chart
+from app_pages._render import french_table, header, plain, require_result
+from app_pages._state import month
 
 state = month()
 st.title("Fiche d'un vin")

@@ -4,8 +4,8 @@ import streamlit as st
 from bottleneck_core.formatting import integer, month_label, plural
 from bottleneck_core.views.lineage import (check_line, offending_table, removed_table, source_lines, step_heading,
                                            step_summary)
-from pages._render import badge, french_table, header, plain, require_result, verdict_banner
-from pages._state import month
+from app_pages._render import badge, french_table, header, plain, require_result, verdict_banner
+from app_pages._state import month
 
 state = month()
 st.title("Étapes et contrôles")

@@ -7,10 +7,10 @@ from bottleneck_core.outputs.bundle import download_name
 from bottleneck_core.outputs.extracts import french_csv
 from bottleneck_core.views.figures import premium_sentence, threshold_stops, what_if, zscore_bins
 from bottleneck_core.views.products import products_of
-from pages._charts import CONFIG, zscore_chart
-from pages._render import header, require_result
-from pages._state import month, slider_key
-from pages._tables import product_explorer
+from app_pages._charts import CONFIG, zscore_chart
+from app_pages._render import header, require_result
+from app_pages._state import month, slider_key
+from app_pages._tables import product_explorer
 
 state = month()
 st.title("Vins premium")

@@ -10,9 +10,9 @@ import streamlit as st
 from bottleneck_core.formatting import euros, integer, month_label, number, percent
 from bottleneck_core.labels import COLUMN_LABELS, COLUMN_UNITS
 from bottleneck_core.views.lineage import banner
-from pages._state import back_to_record
+from app_pages._state import back_to_record
 
-START_PAGE = "pages/donnees.py"
+START_PAGE = "app_pages/donnees.py"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 BADGES = {("failed", "error"): ("échec", "red", ":material/cancel:"),
           ("failed", "warning"): ("avertissement", "orange", ":material/warning:"),

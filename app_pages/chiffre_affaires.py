@@ -6,10 +6,10 @@ from bottleneck_core.outputs.bundle import download_name
 from bottleneck_core.outputs.extracts import french_csv
 from bottleneck_core.views.figures import comparison_note, pareto_curve, revenue_bins, revenue_kpis
 from bottleneck_core.views.products import products_of, top_products
-from pages._charts import CONFIG, pareto_chart, revenue_bins_chart, top_revenue_bars
-from pages._render import header, kpis, require_result
-from pages._state import month
-from pages._tables import product_explorer
+from app_pages._charts import CONFIG, pareto_chart, revenue_bins_chart, top_revenue_bars
+from app_pages._render import header, kpis, require_result
+from app_pages._state import month
+from app_pages._tables import product_explorer
 
 state = month()
 st.title("Chiffre d'affaires")

@@ -3,8 +3,8 @@ import streamlit as st
 
 from bottleneck_core import __version__, deliverables
 from bottleneck_core.outputs.bundle import ARCHIVE, MERGED_PARQUET, archive, download_name, merged_parquet
-from pages._render import header, require_result
-from pages._state import month
+from app_pages._render import header, require_result
+from app_pages._state import month
 
 DESCRIPTIONS = {
     "rapport_ca.xlsx": ("Rapport de chiffre d'affaires (Excel)", "CA par produit, vins premium et ordinaires, "
