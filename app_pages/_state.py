@@ -17,6 +17,7 @@ from bottleneck_core.io.reading import SourceGuess, identify_all
 
 SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
 SAMPLE_CONFIG = "celle de l'exemple (ses chiffres attendus)"
+DEFAULT_CONFIG = "par défaut (test_config.yaml)"  # a file's name, never its path
 UNEXPECTED = ("L'analyse a rencontré une erreur inattendue. Vérifiez les fichiers déposés ; si le problème persiste, "
               "signalez-le à l'équipe.")
 
@@ -124,7 +125,7 @@ class MonthState:
     record: object = None  # the analysis of record (PipelineResult), or None
     result: object = None  # what is shown: the record, or its simulation at another threshold
     sample: bool = False
-    config_name: str = "config/test_config.yaml"
+    config_name: str = DEFAULT_CONFIG
     mapping: dict = field(default_factory=dict)  # the column mapping the files were read with
 
 
@@ -173,7 +174,7 @@ def month() -> MonthState:
     """The month's state from the session's inputs, on this run."""
     init()
     session = st.session_state
-    state = MonthState(config_name=session.config_file[0] if session.config_file else "config/test_config.yaml")
+    state = MonthState(config_name=session.config_file[0] if session.config_file else DEFAULT_CONFIG)
     try:
         state.mapping = mapping = mapping_now()
     except InputError as error:  # a mapping file edited by hand into something unusable

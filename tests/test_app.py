@@ -71,8 +71,9 @@ def test_every_page_renders_the_real_month_with_its_header(real_app):
     for page in RESULT_PAGES + ["app_pages/historique.py"]:
         real_app.switch_page(page).run()
         assert not real_app.exception, page
-        assert "erp.xlsx, liaison.xlsx, web.xlsx · configuration config/test_config.yaml · seuil 2,00" in \
+        assert "erp.xlsx, liaison.xlsx, web.xlsx · configuration par défaut (test_config.yaml) · seuil 2,00" in \
             texts(real_app), page
+        assert "config/" not in texts(real_app), page  # a file's name, never a path
 
 
 def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real_app):
