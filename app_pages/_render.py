@@ -78,9 +78,12 @@ def badge(check) -> None:
     st.badge(label, color=color, icon=icon)
 
 
-def french_table(frame: pd.DataFrame, units: dict[str, str] | None = None, **options) -> None:
+def french_table(frame: pd.DataFrame, units: dict[str, str] | None = None, empty: str = "Aucune ligne.", **options):
     """A table whose numbers read the French way whatever the browser's language (2 288,00 €, 1 513), still sorted
-    as numbers when a header is clicked."""
+    as numbers when a header is clicked; no rows is said in French (the grid's own word is « empty »)."""
+    if frame.empty:
+        st.caption(empty)
+        return None
     units = {**{COLUMN_LABELS.get(c, c): u for c, u in COLUMN_UNITS.items()}, **(units or {})}
     formats = {c: FORMATS[units.get(c, "")] for c in frame.columns
                if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}

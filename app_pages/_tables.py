@@ -72,7 +72,7 @@ def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = No
                + " ; cliquez sur un vin pour ouvrir sa fiche.")
     event = french_table(shown_table(shown), key=f"{key}_table", on_select="rerun",
                          selection_mode=["single-row", "single-cell"],
-                         column_config=NARROW)
+                         column_config=NARROW, empty="Aucun produit ne correspond à la recherche et aux filtres.")
     chosen_rows = list(event.selection.rows) + [cell[0] for cell in event.selection.cells] if event else []
     if chosen_rows:
         st.switch_page(WINE_PAGE, query_params={"produit": shown.loc[chosen_rows[0], "product_id"]})

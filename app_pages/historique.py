@@ -2,11 +2,12 @@
 here (never a simulation, never the sample)."""
 import streamlit as st
 
-from bottleneck_core.formatting import euros, integer, month_label, of_month, percent, signed
+from bottleneck_core.formatting import month_label, of_month
 from bottleneck_core.runs.history import HistoryError, compare_periods, current_runs, record_run
+from bottleneck_core.views.figures import comparison_kpis
 from bottleneck_core.views.lineage import removed_table
 from app_pages._charts import CONFIG, monthly_chart, monthly_checks
-from app_pages._render import french_table, header, show_error
+from app_pages._render import french_table, header, kpis, show_error
 from app_pages._state import history_written, month
 
 state = month()
@@ -60,19 +61,16 @@ st.subheader("Comparer deux mois")
 left, right = st.columns(2)
 before = left.selectbox("Mois de référence", periods, index=len(periods) - 2, format_func=month_label)
 after = right.selectbox("Mois comparé", periods, index=len(periods) - 1, format_func=month_label)
+if before == after:
+    st.info("Choisissez deux mois différents pour les comparer.", icon=":material/info:")
+    st.stop()
 diff = compare_periods(before, after)
-change = diff.revenue_relative_change
-with st.container(horizontal=True, gap="medium"):
-    st.metric(f"CA {month_label(after)}", euros(diff.revenue_after), border=True, width=230,
-              delta=f"{'-' if diff.revenue_change < 0 else '+'}{euros(abs(diff.revenue_change))}"
-                    + (f" ({signed(percent(abs(change)), change)})" if change is not None else ""))
-    st.metric("Entrés en premium", integer(len(diff.entered_premium)), border=True, width=170)
-    st.metric("Sortis du premium", integer(len(diff.left_premium)), border=True, width=170)
-    st.metric("Nouveaux / disparus", f"{integer(len(diff.new_products))} / {integer(len(diff.vanished_products))}",
-              border=True, width=170)
+kpis(comparison_kpis(diff))
 tabs = st.tabs(["Entrés en premium", "Sortis du premium", "Plus fortes variations de CA", "Nouveaux produits",
                 "Produits disparus"])
-for tab, frame in zip(tabs, [diff.entered_premium, diff.left_premium, diff.revenue_changes, diff.new_products,
-                             diff.vanished_products]):
+for tab, frame, none in zip(tabs, [diff.entered_premium, diff.left_premium, diff.revenue_changes, diff.new_products,
+                                   diff.vanished_products],
+                           ["Aucun vin entré en premium.", "Aucun vin sorti du premium.", "Aucun CA n'a changé.",
+                            "Aucun nouveau produit.", "Aucun produit disparu."]):
     with tab:
-        french_table(removed_table(frame))
+        french_table(removed_table(frame), empty=none)

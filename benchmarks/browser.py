@@ -232,7 +232,7 @@ async def measure(steps: int, crowd: int, rounds: int) -> dict:
 
 
 def verdicts(report: dict) -> list[tuple[str, str, bool]]:
-    alone, crowd = report["alone"], report["crowd"]
+    alone = report["alone"]
     rows = [(f"{what} / plancher, seul", alone[what] / alone["floor"], TARGETS["floor_ratio"])
             for what in ("slider", "switch")]
     rows = [(label, f"× {ratio:.1f}".replace(".", ","), ratio <= target) for label, ratio, target in rows]

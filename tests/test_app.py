@@ -215,6 +215,22 @@ def test_last_months_exports_about_to_be_recorded_as_this_month_are_said_before_
     assert "sont identiques, octet pour octet" in texts(app)
 
 
+def test_two_recorded_months_compare_in_french_with_no_rise_for_no_change(real_paths, real_result):
+    from dataclasses import replace
+
+    from bottleneck_core.runs.history import record_run
+
+    for period in ("2026-09", "2026-10"):
+        record_run(replace(real_result, period=period))
+    app = upload(new_app(), *real_paths)
+    app.switch_page("app_pages/historique.py").run()
+    change = next(m for m in app.metric if m.label == "CA octobre 2026")
+    assert (change.value, change.delta) == ("70 568,60 €", "0,00 €")  # not « +0,00 € » under a green arrow
+    assert "Aucun vin entré en premium." in texts(app) and "Aucun produit disparu." in texts(app)
+    next(s for s in app.selectbox if s.label == "Mois de référence").set_value("2026-10").run()
+    assert "Choisissez deux mois différents pour les comparer." in texts(app)
+
+
 def test_the_sample_is_never_recorded():
     app = new_app()
     app.button[next(i for i, b in enumerate(app.button) if b.label == "Utiliser les données d'exemple")].click().run()

@@ -4,7 +4,6 @@ the rows), exit code 2 and no traceback; what reading can repair without guessin
 nothing yields a plausible wrong figure."""
 from __future__ import annotations
 
-import datetime
 import io
 import json
 import subprocess

@@ -166,3 +166,15 @@ def test_the_panel_settings_make_the_filter_and_count_what_the_user_set():
     chosen, active, unreadable = filter_from({"premium": "tous", "sold": "tous"}, "", fixed_premium=True)
     assert chosen == ProductFilter(premium=True) and active == 0 and not unreadable  # the premium list itself
     assert filter_from({"premium": "oui"})[:2] == (ProductFilter(premium=True), 1)
+
+
+def test_a_comparison_of_two_months_says_its_change_with_one_sign_and_no_rise_for_none():
+    from bottleneck_core.runs.compare import Comparison
+    from bottleneck_core.views.figures import comparison_kpis
+
+    none = pd.DataFrame()
+    fell = comparison_kpis(Comparison("2026-11", "2026-12", 83397.95, 70568.60, none, none, none, none, none))[0]
+    assert (fell.label, fell.value, fell.delta, fell.moved) == ("CA décembre 2026", "70 568,60 €",
+                                                               "-12 829,35 € (-15,4 %)", -1)
+    same = comparison_kpis(Comparison("2026-11", "2026-12", 70568.60, 70568.60, none, none, none, none, none))[0]
+    assert (same.delta, same.moved) == ("0,00 €", 0)

@@ -6,7 +6,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .lineage import StepResult, rows_where, split_flagged
 from .sql import query

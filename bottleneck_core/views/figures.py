@@ -65,6 +65,26 @@ def revenue_kpis(result: PipelineResult) -> list[Kpi]:
     ]
 
 
+def comparison_kpis(diff) -> list[Kpi]:
+    """Two recorded months side by side (a runs.compare.Comparison): the later one's revenue and its change, one
+    sign for the amount and the share, no arrow for no change; then the wines that moved."""
+    change, sign = change_text(diff.revenue_after, diff.revenue_before, "€")
+    relative = diff.revenue_relative_change
+    if sign and relative is not None:
+        change += f" ({'-' if relative < 0 else '+'}{percent(abs(relative))})"
+    return [
+        Kpi(f"CA {month_label(diff.after)}", euros(diff.revenue_after), change,
+            f"Contre {euros(diff.revenue_before)} en {month_label(diff.before)}.", sign),
+        Kpi("Entrés en premium", integer(len(diff.entered_premium)), None,
+            f"Vins premium en {month_label(diff.after)} qui ne l'étaient pas en {month_label(diff.before)}."),
+        Kpi("Sortis du premium", integer(len(diff.left_premium)), None,
+            f"Vins premium en {month_label(diff.before)} qui ne le sont plus en {month_label(diff.after)}."),
+        Kpi("Nouveaux / disparus", f"{integer(len(diff.new_products))} / {integer(len(diff.vanished_products))}",
+            None, f"Produits présents seulement en {month_label(diff.after)} / seulement en "
+                  f"{month_label(diff.before)}."),
+    ]
+
+
 def pareto_curve(products: pd.DataFrame) -> pd.DataFrame:
     """Cumulative share of revenue against share of products, best sellers first."""
     revenue = np.sort(products["revenue"].fillna(0.0).to_numpy())[::-1]
