@@ -147,3 +147,16 @@ def test_uncomputable_statistics_leave_no_nan_in_any_file():
             assert "nan" not in text and "inf" not in text, name
     values = [c.value for sheet in book(files["rapport_ca.xlsx"]) for row in sheet.iter_rows() for c in row]
     assert not any(isinstance(v, str) and v.lower() in ("nan", "inf", "-inf") for v in values)
+
+
+def test_the_synthesis_sets_every_figure_compared_beside_the_previous_months(real_result):
+    from dataclasses import replace
+
+    from bottleneck_core.checks import MonthFigures
+
+    previous = MonthFigures("2026-09", 2.0, {**real_result.figures, "revenue_total": 70000.0, "products_sold": 400})
+    sheet = book(report.write_report(replace(real_result, previous=previous)))["Synthèse"]
+    assert [c.value for c in sheet[1]] == ["Indicateur", "Ce mois", "Mois précédent", "Écart"]
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Produits vendus (CA > 0)"][:2] == (385, 400)  # the history keeps it: never left blank
+    assert rows["Chiffre d'affaires total (€)"][:2] == (70568.6, 70000.0)

@@ -92,7 +92,7 @@ def key_figures(result: PipelineResult) -> list[tuple[str, object, str, object]]
         ("Mois analysé", month_label(result.period), "", month_label(result.previous.period) if result.previous else None),
         ("Chiffre d'affaires total (€)", result.revenue_total, "€", before.get("revenue_total")),
         ("Produits fusionnés", figures["merged_rows"], "int", before.get("merged_rows")),
-        ("Produits vendus (CA > 0)", sold, "int", None),
+        ("Produits vendus (CA > 0)", sold, "int", before.get("products_sold")),
         ("Vins premium", result.step("premium").rows_out, "int",
          before.get("premium_count") if result.previous and result.previous.threshold == result.threshold else None),
         ("Vins ordinaires", result.step("premium").rows_removed, "int", None),
