@@ -84,11 +84,12 @@ def zscore_chart(bins: pd.DataFrame, threshold: float) -> go.Figure:
 def monthly_chart(runs: pd.DataFrame, column: str, title: str, euros: bool) -> go.Figure:
     """One figure by month: a line of its own, whole numbers for counts."""
     figure = go.Figure(go.Scatter(x=runs["period"].map(month_label), y=runs[column], mode="lines+markers",
-                                  line=dict(color=WINE if euros else GOLD, width=3),
+                                  line=dict(color=WINE if euros else GOLD, width=3), connectgaps=False,
                                   hovertemplate="%{x} : %{y:,.2f} €<extra></extra>" if euros else
                                   "%{x} : %{y:,d}<extra></extra>"))
     figure.update_layout(title=title, xaxis=dict(type="category", title="Mois"),
                          yaxis=dict(tickformat=EURO_TICKS if euros else ",d", rangemode="tozero",
+                                    title="Chiffre d'affaires (€)" if euros else "Nombre de vins",
                                     dtick=None if euros else max(1, int(runs[column].max() // 6) or 1)),
                          height=320, **FRENCH)
     return figure
@@ -96,10 +97,12 @@ def monthly_chart(runs: pd.DataFrame, column: str, title: str, euros: bool) -> g
 
 def monthly_checks(runs: pd.DataFrame) -> go.Figure:
     """Blocking checks failed by month: zero is a clean month."""
+    recorded = runs["checks_failed"].notna()  # a month with no record has no bar (not a clean month)
     failed = runs["checks_failed"].fillna(0).astype(int)
-    figure = go.Figure(go.Bar(x=runs["period"].map(month_label), y=failed,
+    figure = go.Figure(go.Bar(x=runs["period"].map(month_label), y=failed.where(recorded),
                               marker_color=[WINE if count else GREEN for count in failed],
-                              customdata=[blocking_failures(count) for count in failed],
+                              customdata=[blocking_failures(count) if seen else "aucune analyse enregistrée"
+                                          for count, seen in zip(failed, recorded)],
                               hovertemplate="%{x} : %{customdata}<extra></extra>"))
     figure.update_layout(title="Contrôles bloquants en échec par mois", xaxis=dict(type="category", title="Mois"),
                          yaxis=dict(title="Contrôles en échec", rangemode="tozero", dtick=1), height=300, **FRENCH)

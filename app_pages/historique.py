@@ -4,7 +4,7 @@ import streamlit as st
 
 from bottleneck_core.formatting import month_label, of_month
 from bottleneck_core.runs.history import HistoryError, compare_periods, current_runs, record_run
-from bottleneck_core.views.figures import comparison_kpis
+from bottleneck_core.views.figures import comparison_kpis, every_month
 from bottleneck_core.views.lineage import removed_table
 from app_pages._charts import CONFIG, monthly_chart, monthly_checks
 from app_pages._render import french_table, header, kpis, show_error
@@ -41,17 +41,22 @@ if runs.empty:
             "15 enregistre aussi le sien.")
     st.stop()
 
-left, right = st.columns(2)
-left.plotly_chart(monthly_chart(runs, "revenue_total", "Chiffre d'affaires par mois", True), width="stretch",
-                  config=CONFIG)
-right.plotly_chart(monthly_chart(runs, "premium_count", "Vins premium par mois", False), width="stretch", config=CONFIG)
-st.plotly_chart(monthly_checks(runs), width="stretch", config=CONFIG)
+months = every_month(runs)  # a month not recorded is a gap in the charts
+# One under the other: side by side, their month labels turn sideways on an 800-pixel screen.
+st.plotly_chart(monthly_chart(months, "revenue_total", "Chiffre d'affaires par mois", True), width="stretch",
+                config=CONFIG)
+st.plotly_chart(monthly_chart(months, "premium_count", "Vins premium par mois", False), width="stretch", config=CONFIG)
+st.plotly_chart(monthly_checks(months), width="stretch", config=CONFIG)
+# What a month is first (on screen at 800 px), when and how often it was analysed after.
 french_table(runs.assign(period=runs["period"].map(month_label), run_at=runs["run_at"].dt.strftime("%d/%m/%Y %H:%M"),
                          checks_passed=runs["checks_passed"].map({True: "réussis", False: "en échec"}))[
-    ["period", "run_at", "revenue_total", "premium_count", "merged_rows", "checks_passed", "superseded"]].rename(columns={
+    ["period", "revenue_total", "premium_count", "checks_passed", "merged_rows", "run_at", "superseded"]].rename(columns={
         "period": "Mois", "run_at": "Analysé le", "revenue_total": "CA total (€)", "premium_count": "Vins premium",
         "merged_rows": "Produits", "checks_passed": "Contrôles bloquants", "superseded": "Analyses remplacées"}),
-    units={"CA total (€)": "€"})
+    units={"CA total (€)": "€"}, column_config={
+        "Mois": st.column_config.Column(width=110), "CA total (€)": st.column_config.Column(width=105),
+        "Vins premium": st.column_config.Column("Premium", width=75),
+        "Contrôles bloquants": st.column_config.Column("Contrôles", width=85)})
 
 periods = runs["period"].tolist()
 if len(periods) < 2:

@@ -178,3 +178,13 @@ def test_a_comparison_of_two_months_says_its_change_with_one_sign_and_no_rise_fo
                                                                "-12 829,35 € (-15,4 %)", -1)
     same = comparison_kpis(Comparison("2026-11", "2026-12", 70568.60, 70568.60, none, none, none, none, none))[0]
     assert (same.delta, same.moved) == ("0,00 €", 0)
+
+
+def test_every_month_between_the_first_and_last_recorded_is_there_the_missing_ones_empty():
+    from bottleneck_core.views.figures import every_month
+
+    runs = pd.DataFrame({"period": ["2026-10", "2026-12", "2027-02"], "revenue_total": [1.0, 2.0, 3.0]})
+    months = every_month(runs)
+    assert months["period"].tolist() == ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02"]
+    assert months["revenue_total"].isna().tolist() == [False, True, False, True, False]
+    assert every_month(runs.iloc[0:0]).empty

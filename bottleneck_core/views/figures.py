@@ -85,6 +85,16 @@ def comparison_kpis(diff) -> list[Kpi]:
     ]
 
 
+def every_month(runs: pd.DataFrame) -> pd.DataFrame:
+    """The recorded months (`period` YYYY-MM) with the months between them that have no record, as empty rows:
+    a chart over time shows the gap instead of joining October to December as if they were next to each other."""
+    if runs.empty:
+        return runs
+    first, last = (pd.Period(p, freq="M") for p in (runs["period"].min(), runs["period"].max()))
+    months = [str(p) for p in pd.period_range(first, last, freq="M")]
+    return runs.set_index("period").reindex(months).rename_axis("period").reset_index()
+
+
 def pareto_curve(products: pd.DataFrame) -> pd.DataFrame:
     """Cumulative share of revenue against share of products, best sellers first."""
     revenue = np.sort(products["revenue"].fillna(0.0).to_numpy())[::-1]
