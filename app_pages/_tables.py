@@ -6,7 +6,7 @@ import streamlit as st
 
 from bottleneck_core.formatting import plural
 from bottleneck_core.views.products import (CHOICES, SORTS, filter_from, filter_products, shown_table, sort_products,
-                                            stock_statuses)
+                                            stock_label, stock_statuses)
 from app_pages._render import french_table, show_error
 
 WINE_PAGE = "app_pages/vin.py"
@@ -48,7 +48,7 @@ def filter_panel(products: pd.DataFrame, key: str, premium: bool | None) -> dict
             st.text_input("Prix maximum (€)", placeholder="ex. 150,50", key=f"{key}_high", width=170)
             st.form_submit_button("Appliquer les prix", icon=":material/check:", key=f"{key}_apply_prices")
         with st.container(horizontal=True, gap="medium"):
-            st.multiselect("Statut du stock", statuses, key=f"{key}_stock", width=260)
+            st.multiselect("Statut du stock", statuses, format_func=stock_label, key=f"{key}_stock", width=260)
             st.selectbox("Trier par", list(SORTS), format_func=SORTS.get, key=f"{key}_sort", width=220)
             st.toggle("Décroissant", key=f"{key}_desc")
         settings.update({name: session.get(f"{key}_{name}", value) for name, value in START.items()})

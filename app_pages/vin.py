@@ -4,6 +4,7 @@ import streamlit as st
 
 from bottleneck_core.formatting import month_label, plural
 from bottleneck_core.runs.history import HistoryError, product_over_months
+from bottleneck_core.views.figures import every_month
 from bottleneck_core.views.products import readable
 from bottleneck_core.views.wine import wine, wine_choices
 from app_pages._charts import CONFIG, monthly_chart
@@ -45,9 +46,8 @@ if shown.history.empty:
                "Aucun mois enregistré pour ce vin : les mois s'enregistrent depuis la page Historique.")
 else:
     months = shown.history
-    left, right = st.columns(2)
-    left.plotly_chart(monthly_chart(months, "revenue", "Chiffre d'affaires par mois", True), width="stretch",
-                      config=CONFIG)
-    right.plotly_chart(monthly_chart(months, "price", "Prix par mois", True), width="stretch", config=CONFIG)
+    for column, title, axis in (("revenue", "Chiffre d'affaires par mois", "Chiffre d'affaires (€)"),
+                                ("price", "Prix par mois", "Prix (€)")):
+        st.plotly_chart(monthly_chart(every_month(months), column, title, axis), width="stretch", config=CONFIG)
     french_table(readable(months.assign(period=months["period"].map(month_label))[
         ["period", "price", "total_sales", "revenue", "price_zscore", "premium"]]))

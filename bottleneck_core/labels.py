@@ -31,9 +31,20 @@ STEP_TITLES = {
 STATUS_LABELS = {"passed": "réussi", "failed": "échoué", "skipped": "ignoré", "not_computable": "non calculable"}
 SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
 
-# Columns read as yes or no, as users read them on screen and in the CSV extracts.
+# Values as users read them on screen and in the CSV extracts: yes/no columns, WooCommerce's stock statuses and
+# row types. A value not listed (a shop's own status) is shown as the file has it.
 BOOLEAN = {True: "oui", False: "non"}
-YES_NO = {"premium": BOOLEAN, "onsale_web": {1: "oui", 0: "non"}}
+STOCK_STATUSES = {"instock": "en stock", "outofstock": "en rupture", "onbackorder": "sur commande"}
+VALUE_LABELS = {"premium": BOOLEAN, "onsale_web": {1: "oui", 0: "non"}, "stock_status": STOCK_STATUSES,
+                "post_type": {"product": "produit", "attachment": "pièce jointe"}}
+
+
+def french_values(values: pd.Series, column: str) -> pd.Series:
+    """A column's values in French where the column has words for them; others, and blanks, unchanged."""
+    words = VALUE_LABELS.get(column, BOOLEAN if pd.api.types.is_bool_dtype(values.dtype) else None)
+    if not words:
+        return values
+    return values.map(lambda value: words.get(value, value) if pd.notna(value) else value).astype(object)
 
 
 def french_columns(frame: pd.DataFrame) -> pd.DataFrame:

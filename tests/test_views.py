@@ -188,3 +188,18 @@ def test_every_month_between_the_first_and_last_recorded_is_there_the_missing_on
     assert months["period"].tolist() == ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02"]
     assert months["revenue_total"].isna().tolist() == [False, True, False, True, False]
     assert every_month(runs.iloc[0:0]).empty
+
+
+def test_stock_statuses_and_yes_no_read_french_and_a_shops_own_status_as_written():
+    from bottleneck_core.outputs.extracts import french_csv
+    from bottleneck_core.views.products import readable, stock_label
+
+    rows = pd.DataFrame({"stock_status": ["instock", "outofstock", "precommande", None], "onsale_web": [1, 0, 1, 0],
+                         "post_type": ["product", "attachment", "product", "product"]})
+    shown = readable(rows)
+    assert shown["Statut du stock"].tolist()[:3] == ["en stock", "en rupture", "precommande"]
+    assert shown["Statut du stock"].isna().tolist() == [False, False, False, True]
+    assert shown["En vente sur le web"].tolist() == ["oui", "non", "oui", "non"]
+    assert shown["Type de ligne (WEB)"].tolist()[:2] == ["produit", "pièce jointe"]
+    csv = french_csv(rows).decode("utf-8-sig").splitlines()
+    assert csv[1] == '"en stock";"oui";"produit"' and stock_label("onbackorder") == "sur commande"

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv
 
-from ..labels import BOOLEAN, COLUMN_LABELS, COLUMN_UNITS, YES_NO
+from ..labels import COLUMN_LABELS, COLUMN_UNITS, VALUE_LABELS, french_values
 from ..steps.sql import TEXT_TYPES
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -41,8 +41,8 @@ def french_csv(frame: pd.DataFrame) -> bytes:
     columns = {}
     for name in frame.columns:
         values = frame[name]
-        if name in YES_NO or pd.api.types.is_bool_dtype(values.dtype):
-            text = values.map(YES_NO.get(name, BOOLEAN))
+        if name in VALUE_LABELS or pd.api.types.is_bool_dtype(values.dtype):
+            text = neutralise(french_values(values, name))
         elif pd.api.types.is_numeric_dtype(values.dtype):
             decimals = DECIMALS.get(COLUMN_UNITS.get(name, ""))
             text = pd.Series([french_number(v, decimals) for v in values.astype("float64").tolist()], dtype=TEXT)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError
-from ..labels import YES_NO, french_columns
+from ..labels import STOCK_STATUSES, VALUE_LABELS, french_columns, french_values
 from ..pipeline import PipelineResult
 from ..steps.lineage import REASON
 from ..steps.premium import is_premium
@@ -123,6 +123,11 @@ def stock_statuses(products: pd.DataFrame) -> list[str]:
     return sorted(products["stock_status"].dropna().unique().tolist())
 
 
+def stock_label(status: str) -> str:
+    """« en stock » for instock: how the filter lists a status (the file's word for one it does not know)."""
+    return STOCK_STATUSES.get(status, status)
+
+
 def shown_table(products: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
     """A product table as users read it: French headers, premium and on-sale as oui/non."""
     return readable(products[[c for c in (columns or TABLE_COLUMNS) if c in products.columns]])
@@ -132,9 +137,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows as a product manager reads them: French headers, yes/no columns as oui/non, and, for removed rows,
     why first (a narrow screen shows the first columns)."""
     frame = frame.copy()
-    for column, words in YES_NO.items():
+    for column in VALUE_LABELS:
         if column in frame:
-            frame[column] = frame[column].map(words)
+            frame[column] = french_values(frame[column], column)
     if REASON in frame:
         frame = frame[[REASON] + [c for c in frame.columns if c != REASON]]
     return french_columns(frame)

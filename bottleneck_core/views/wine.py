@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..formatting import euros, integer, number, plural
-from ..labels import french_columns
 from ..pipeline import PipelineResult
+from .products import readable
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _rows(frame: pd.DataFrame, column: str, key: str | None) -> pd.DataFrame:
     if key is None:
         return frame.iloc[0:0]
     found = frame.loc[frame[column] == key]
-    return french_columns(found).reset_index(drop=True)
+    return readable(found).reset_index(drop=True)  # as the lists read them: oui/non, « en stock »
 
 
 def wine(result: PipelineResult, product_id: str, history: pd.DataFrame | None = None) -> Wine:
