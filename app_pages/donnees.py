@@ -7,7 +7,7 @@ import streamlit as st
 from bottleneck_core import InputError
 from bottleneck_core.config import load_config
 from bottleneck_core.formatting import integer, month_label, of_month, recent_periods
-from bottleneck_core.io.mapping import propose_columns, save_mapping, with_columns, without_column
+from bottleneck_core.io.mapping import column_choices, save_mapping, with_columns, without_column
 from app_pages._render import header, label_text, plain, show_error, verdict_banner
 from app_pages._state import SOURCE_LABELS, add_files, assign, month, remove_file
 
@@ -81,16 +81,22 @@ for row in state.rows:
                         "qui en tient lieu ; la correspondance sera reprise les mois suivants.")
             chosen = {}
             for column in row.guess.missing:
-                proposals = propose_columns(row.guess.parsed["headers"], row.guess.parsed["samples"],
-                                            row.recognised, column)
-                others = [h for h in row.guess.parsed["headers"] if h not in {p.header for p in proposals}]
+                proposals, others, likely = column_choices(row.guess.parsed["headers"], row.guess.parsed["samples"],
+                                                           row.recognised, column)
+                if not proposals and not others:
+                    st.markdown(f"Aucune autre colonne de ce fichier ne peut tenir lieu de « {column} » : "
+                                "réexportez-le avec cette colonne.")
+                    continue
                 why = {p.header: f"{p.header} ({', '.join(p.reasons)})" if p.reasons else p.header
                        for p in proposals}
                 chosen[column] = st.selectbox(f"Colonne du fichier pour « {column} »",
                                               [p.header for p in proposals] + others,
+                                              index=0 if likely else None, placeholder="Choisissez une colonne…",
                                               format_func=lambda h, why=why: why.get(h, h),
                                               key=f"map::{row.name}::{column}")
-            if st.button("Enregistrer la correspondance", icon=":material/link:", key=f"save_map::{row.name}"):
+            ready = len(chosen) == len(row.guess.missing) and all(chosen.values())
+            if st.button("Enregistrer la correspondance", icon=":material/link:", key=f"save_map::{row.name}",
+                         disabled=not ready):
                 try:
                     save_mapping(with_columns(state.mapping, row.recognised, chosen))
                 except (InputError, OSError) as error:

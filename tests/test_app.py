@@ -291,6 +291,17 @@ def test_a_renamed_column_is_mapped_once_and_remembered(real_frames, real_paths,
         "prix")
 
 
+def test_a_missing_price_is_never_mapped_to_another_column_of_the_export(real_frames, real_paths, tmp_path):
+    without_price = xlsx(real_frames["erp"].drop(columns=["price"]))
+    app = upload(new_app(), ("erp_sans_prix.xlsx", without_price), real_paths[1], real_paths[2])
+    assert "il lui manque : « price »" in texts(app)
+    # Every other column is the export's own (product_id, stock…): none is offered, nothing can be saved.
+    assert not any(s.key == "map::erp_sans_prix.xlsx::price" for s in app.selectbox)
+    assert "Aucune autre colonne de ce fichier ne peut tenir lieu de « price »" in texts(app)
+    assert next(b for b in app.button if b.label == "Enregistrer la correspondance").disabled
+    assert not (tmp_path / "correspondances.yaml").exists() and not app.metric
+
+
 def test_the_wine_page_opens_on_a_wine_from_its_address(real_app):
     real_app.query_params["produit"] = "4352"
     real_app.switch_page("app_pages/vin.py").run()

@@ -78,3 +78,20 @@ def test_mapping_edits_return_a_new_mapping_and_leave_the_saved_one_alone():
     assert added == {"erp": {"price": "prix"}, "web": {"total_sales": "ventes"}}
     assert without_column(added, "erp", "price") == {"erp": {}, "web": {"total_sales": "ventes"}}
     assert saved == {"erp": {"price": "prix"}}  # shared by the app's sessions: never modified in place
+
+
+def test_a_column_of_the_contract_never_stands_for_another():
+    with pytest.raises(InputError, match="« product_id » est déjà la colonne product_id de l'export ERP"):
+        check_mapping({"erp": {"price": "product_id"}})
+    assert check_mapping({"erp": {"price": "prix"}}) == {"erp": {"price": "prix"}}
+
+
+def test_only_a_column_named_like_the_missing_one_is_preselected():
+    from bottleneck_core.io.mapping import column_choices
+
+    headers = ["product_id", "prix", "code"]
+    samples = {"product_id": [1, 2], "prix": [10.5, 20.0], "code": [7, 8]}
+    proposals, others, likely = column_choices(headers, samples, "erp", "price")
+    assert [p.header for p in proposals][0] == "prix" and likely and "product_id" not in others
+    proposals, others, likely = column_choices(["product_id", "code"], {"code": [7, 8]}, "erp", "price")
+    assert [p.header for p in proposals] == ["code"] and not likely  # numbers alone: asked, not assumed

@@ -59,6 +59,11 @@ def check_mapping(document: object, name: str = "correspondances") -> dict[str, 
             raise InputError(f"colonne inconnue de l'export {CONTRACTS[kind].label} : {', '.join(map(str, unknown))} "
                              f"(colonnes du contrat : {', '.join(CONTRACTS[kind].used)}).", file=name, hint=HINT)
         headers = [str(h) for h in columns.values()]
+        taken = [h for c, h in columns.items() if fold_header(h) in CONTRACTS[kind].used and fold_header(h) != c]
+        if taken:  # « price: product_id » would read the key as prices, a wrong month that looks plausible
+            raise InputError(f"la colonne « {taken[0]} » est déjà la colonne {fold_header(taken[0])} de l'export "
+                             f"{CONTRACTS[kind].label} : elle ne peut pas tenir lieu d'une autre.", file=name,
+                             hint=HINT)
         if len(set(headers)) < len(headers):
             raise InputError(f"une même colonne du fichier {CONTRACTS[kind].label} tient lieu de deux colonnes.",
                              file=name, hint=HINT)
@@ -125,6 +130,17 @@ def _looks_like(values: list, kind: str) -> tuple[float, str | None]:
         return fit, "valeurs toutes différentes, comme des identifiants" if fit > 0.8 else None
     text = sum(isinstance(v, str) and not number(v) for v in filled) / len(filled)
     return text, "du texte" if text > 0.8 else None
+
+
+def column_choices(headers: list[str], samples: dict[str, list], kind: str, column: str
+                   ) -> tuple[list[Proposal], list[str], bool]:
+    """What a user may pick for a missing contract column: the proposals, best first, then the file's other
+    columns, never one that already is a column of the export's contract; and whether the best is worth
+    preselecting (its name is close or a known synonym: content alone, « valeurs numériques », fits a key too)."""
+    proposals = propose_columns(headers, samples, kind, column)
+    used = CONTRACTS[kind].used
+    others = [h for h in headers if h not in {p.header for p in proposals} and fold_header(h) not in used]
+    return proposals, others, bool(proposals) and "nom proche" in proposals[0].reasons
 
 
 def propose_columns(headers: list[str], samples: dict[str, list], kind: str, column: str,
