@@ -42,3 +42,14 @@ def test_a_shared_id_web_is_refused_with_the_keys_at_fault():
 def test_real_merge_leaves_out_111_erp_products_with_reasons(real_result):
     assert real_result.step("merge").removed_by_reason() == {NO_ID_WEB: 91, NOT_ON_WEB: 20}
     assert real_result.unmatched_web.empty
+
+
+def test_a_title_written_in_html_by_woocommerce_reads_as_people_write_it(real_result):
+    from bottleneck_core.steps.merging import readable_titles
+
+    titles = pd.Series(["Champagne Agrapart &amp; Fils", "Château d'Yquem", None], dtype="str")
+    assert readable_titles(titles).tolist()[:2] == ["Champagne Agrapart & Fils", "Château d'Yquem"]
+    assert readable_titles(titles).isna().tolist() == [False, False, True]
+    names = real_result.products["name"]
+    assert not names.str.contains("&amp;", regex=False).any()  # five titles of the real WEB export are escaped
+    assert names.str.contains("Agrapart & Fils", regex=False).sum() >= 3

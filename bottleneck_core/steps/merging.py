@@ -1,6 +1,8 @@
 """The fusion: ERP, LIAISON and WEB inner-joined on product_id and id_web = sku, in DuckDB; the join only."""
 from __future__ import annotations
 
+import html
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -67,7 +69,14 @@ def merge_sources(con: duckdb.DuckDBPyConnection, erp: pd.DataFrame, liaison: pd
     left_out = _rows(joined.filter(pc.and_(pc.is_valid(motif), pc.invert(web_only))), LEFT_OUT_COLUMNS, "erp_row")
     unmatched = _rows(joined.filter(web_only), UNMATCHED_COLUMNS, "web_row")
     unmatched = unmatched.rename(columns={"web_row": "source_row", "name": "post_title"})
+    merged["name"] = readable_titles(merged["name"])
     return StepResult("merge", len(erp), merged, left_out), unmatched
+
+
+def readable_titles(titles: pd.Series) -> pd.Series:
+    """WooCommerce exports its titles HTML-escaped (« Agrapart &amp; Fils »): the wine's name as people write it."""
+    escaped = titles.str.contains("&", regex=False).fillna(False)
+    return titles.where(~escaped, titles[escaped].map(html.unescape)).astype(titles.dtype)
 
 
 def _rows(table: pa.Table, columns: list[str], order: str) -> pd.DataFrame:
