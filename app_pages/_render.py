@@ -87,7 +87,10 @@ def french_table(frame: pd.DataFrame, units: dict[str, str] | None = None, empty
     units = {**{COLUMN_LABELS.get(c, c): u for c, u in COLUMN_UNITS.items()}, **(units or {})}
     formats = {c: FORMATS[units.get(c, "")] for c in frame.columns
                if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])}
-    styled = frame.style.format(na_rep="—").format(formats, na_rep="—")  # a missing value is a dash, never None
+    styled = frame.style.format(na_rep="—").format(formats, na_rep="—")
+    # A missing value is a dash, never « None »: the grid draws its own word for an empty cell whatever the
+    # Styler says, unless told another one.
+    options.setdefault("placeholder", "—")
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
     return st.dataframe(styled, **options)

@@ -81,6 +81,17 @@ def choose(page, widget_key: str, option: str) -> None:
     wait_idle(page)
 
 
+def grids_received(page) -> list:
+    """Every data grid the browser was sent (its settings, such as what it draws for a missing value)."""
+    grids = []
+    for frame in page.received:
+        if isinstance(frame, bytes):
+            message = ForwardMsg.FromString(frame)
+            if message.HasField("delta") and message.delta.new_element.WhichOneof("type") == "dataframe":
+                grids.append(message.delta.new_element.dataframe)
+    return grids
+
+
 def tables_received(page) -> list[pd.DataFrame]:
     """Every table the browser received, as it draws it (the text of each cell; the grid draws on a canvas)."""
     tables = []
@@ -369,6 +380,9 @@ def test_removed_rows_read_french_with_their_reason_first(page, real_paths):
         assert not shown.isin(["None", "nan", "<NA>"]).any().any(), step
     assert set(shown["En vente sur le web"]) <= {"oui", "non", "—"}
     assert (shown["id_web (LIAISON)"] == "—").any()
+    # The grid draws an empty cell with its own word (« None ») whatever the text above says, unless told.
+    assert {grid.placeholder for grid in grids_received(page)} == {"—"}
+    shot(page, "etapes_lignes_ecartees_1400")
 
 
 def test_etapes_keeps_the_sections_a_user_opened_across_pages(page, real_paths):
