@@ -71,6 +71,9 @@ def verdict_banner(result) -> None:
     shown = banner(result)
     (st.success if shown.ok else st.error)(plain(shown.text), icon=":material/verified:" if shown.ok
                                            else ":material/error:")
+    repeated = next((c for c in result.checks if c.id == "not_previous_exports" and c.warning), None)
+    if repeated:  # a warning, yet the one that says the whole month may be the wrong one: said beside the verdict
+        st.warning(plain(repeated.message), icon=":material/content_copy:")
 
 
 def badge(check) -> None:

@@ -209,6 +209,8 @@ def test_last_months_exports_about_to_be_recorded_as_this_month_are_said_before_
     this, last = recent_periods(date.today().strftime("%Y-%m"))[:2]
     record_run(replace(real_result, period=last))
     app = upload(new_app(), *real_paths)  # the same files, as this month's
+    said = "L'export ERP et l'export WEB sont identiques, octet pour octet"
+    assert any(unescape(w.value).startswith(said) for w in app.warning)  # beside the verdict, on the start page
     app.switch_page("app_pages/historique.py").run()
     assert any(w.value.startswith("L'export ERP et l'export WEB sont identiques, octet pour octet") for w in app.warning)
     app.switch_page("app_pages/etapes.py").run()

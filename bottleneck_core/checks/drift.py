@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..config import Config
-from ..formatting import month_label, number, percent, signed, value
+from ..formatting import month_label, number, of_month, percent, signed, value
 from ..io.contracts import CONTRACTS
 from .facts import MonthFigures, RunFacts
 from .rules import CHECKS, MONTH_FIGURES, NOT_COMPUTABLE, SIMULATED, SKIPPED, CheckResult, neither, result
@@ -49,11 +49,12 @@ def _not_previous_exports(facts: RunFacts, previous: MonthFigures | None) -> Che
         what = (f"le chiffre d'affaires ({value(facts.figures['revenue_total'], '€')}), les nombres de produits et "
                 f"le prix moyen sont les mêmes qu'en {before}")
     else:
-        return result(check_id, True, None, None, f"Les exports et les chiffres diffèrent de ceux enregistrés pour "
-                                                  f"{before}.")
-    return result(check_id, False, None, None, f"{what[0].upper()}{what[1:]} : ce sont sans doute les exports de "
-                                               f"ce mois-là, déposés de nouveau pour {now}. Vérifiez les fichiers "
-                                               "déposés et le mois analysé.")
+        return result(check_id, True, "nouveaux", "nouveaux", f"Les exports et les chiffres diffèrent de ceux "
+                                                              f"enregistrés pour {before}.")
+    found = f"{'fichiers' if files else 'chiffres'} {of_month(previous.period)}"
+    message = (f"{what[0].upper()}{what[1:]} : ce sont sans doute les exports de ce mois-là, déposés de nouveau "
+               f"pour {now}. Vérifiez les fichiers déposés et le mois analysé.")
+    return result(check_id, False, "nouveaux", found, message)
 
 
 def _figure_check(figure: str, facts: RunFacts, previous: MonthFigures | None, limit: float) -> CheckResult:

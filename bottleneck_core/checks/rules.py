@@ -105,7 +105,7 @@ CHECKS.update({f"change_{figure}": CheckSpec(
     "vrai changement à confirmer.", "€" if figure in ("revenue_total", "price_mean") else "")
     for figure, title in MONTH_FIGURES.items()})
 CHECKS["not_previous_exports"] = CheckSpec(
-    "Exports différents de ceux du mois précédent", "month", WARNING,
+    "Exports renouvelés depuis le mois précédent", "month", WARNING,
     "Les exports, ou tous les chiffres du mois, sont ceux du mois précédent enregistré : ce sont sans doute ses "
     "exports déposés de nouveau. Vérifiez les fichiers et le mois analysé.")
 STEP_BALANCE_TITLE = "Lignes en entrée = sorties + écartées"
