@@ -45,7 +45,9 @@ def header(state) -> None:
     threshold = (f"seuil simulé **{number(result.threshold)}** (configuration : {number(result.config.threshold)})"
                  if result.simulated else f"seuil {number(result.threshold)} (configuration)")
     with st.container(border=True, horizontal=True, vertical_alignment="center", gap="small"):
-        st.markdown(f":material/calendar_month: **{month_label(result.period)}** · {plain(files)} · "
+        # A simulation is said in colour on every page, not only by its number.
+        st.markdown((":orange-badge[:material/science: Simulation] " if result.simulated else "")
+                    + f":material/calendar_month: **{month_label(result.period)}** · {plain(files)} · "
                     f"configuration {plain(state.config_name)} · {threshold}")
         if result.simulated:
             st.button("Revenir au seuil de la configuration", icon=":material/undo:", key="back_to_record",

@@ -177,6 +177,7 @@ def test_the_slider_is_a_labelled_simulation_on_every_page_and_every_banner_agre
     for page in ("app_pages/etapes.py", "app_pages/donnees.py"):
         real_app.switch_page(page).run()
         shown = texts(real_app)
+        assert ":orange-badge[:material/science: Simulation]" in shown  # said in colour on every page
         assert "seuil simulé **1,50**" in shown and "6 / 6 contrôles de référence réussis, 1 ignoré (seuil simulé)" in shown
         assert not real_app.error, page
     real_app.switch_page("app_pages/telechargements.py").run()
