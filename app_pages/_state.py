@@ -40,7 +40,10 @@ def add_files(key: str) -> None:
     and the table of the month's files is the one list."""
     for upload in st.session_state.get(key) or []:
         data = upload.getvalue()
-        st.session_state.files[upload.name] = (hashlib.sha256(data).hexdigest(), data)
+        digest = hashlib.sha256(data).hexdigest()
+        if st.session_state.files.get(upload.name, (digest,))[0] != digest:  # same name, other content: said
+            st.session_state.setdefault("replaced", []).append(upload.name)
+        st.session_state.files[upload.name] = (digest, data)
         st.session_state.assignment.pop(upload.name, None)  # recognised anew
     st.session_state.use_sample = False
     st.session_state.uploads_seen += 1

@@ -47,11 +47,14 @@ with st.expander(f"Configuration : {plain(state.config_name)}", icon=":material/
             st.rerun()
     st.caption(f"Configuration utilisée : {plain(state.config_name)}")
     if session.config_file:
-        st.button("Revenir à la configuration fournie", icon=":material/undo:",
+        st.button("Revenir à la configuration par défaut", icon=":material/undo:",
                   on_click=lambda: session.update(config_file=None))
 header(state)
 
 st.subheader("Fichiers du mois")
+for name in session.pop("replaced", []):  # said once, where the list of files is
+    st.info(f"« {plain(name)} » a été remplacé par le fichier du même nom que vous venez de déposer, dont le "
+            "contenu est différent.", icon=":material/swap_horiz:")
 if session.use_sample:
     st.info("Ce sont les **données d'exemple** qui sont analysées (un mois généré). Vos fichiers restent ci-dessous ; "
             "« Revenir à mes fichiers » les analyse de nouveau.", icon=":material/science:")

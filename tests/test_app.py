@@ -305,6 +305,16 @@ def test_a_missing_price_is_never_mapped_to_another_column_of_the_export(real_fr
     assert not (tmp_path / "correspondances.yaml").exists() and not app.metric
 
 
+def test_a_file_dropped_again_under_the_same_name_with_other_content_is_said(real_app, real_frames):
+    shorter = ("erp.xlsx", xlsx(real_frames["erp"].head(800)))  # another erp.xlsx: 800 rows of 825
+    upload(real_app, shorter)
+    assert any("« erp.xlsx » a été remplacé par le fichier du même nom" in unescape(i.value) for i in real_app.info)
+    real_app.run()  # said once
+    assert not any("a été remplacé" in unescape(i.value) for i in real_app.info)
+    upload(real_app, shorter)  # the same content again: nothing to say
+    assert not any("a été remplacé" in unescape(i.value) for i in real_app.info)
+
+
 def test_the_wine_page_opens_on_a_wine_from_its_address(real_app):
     real_app.query_params["produit"] = "4352"
     real_app.switch_page("app_pages/vin.py").run()
