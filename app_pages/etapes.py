@@ -16,7 +16,7 @@ st.subheader("Résumé")
 st.table(step_summary(result), hide_index=True, border="horizontal")  # wraps its text: whole even at 800 px
 
 
-def checks_of(step_id: str) -> None:
+def checks_of(step_id: str, why_skipped: bool = True) -> None:
     for check in result.checks:
         if check.step != step_id:
             continue
@@ -26,7 +26,7 @@ def checks_of(step_id: str) -> None:
             st.markdown(f"**{plain(line['title'])}**", width="stretch")
             st.caption(f"attendu : {line['expected']} · obtenu : {line['actual']} · {line['severity']} · "
                        f"`{line['id']}`", width="content")
-        if check.status == "failed":
+        if check.status == "failed" or (check.status != "passed" and why_skipped):  # why, unless said above
             st.caption(plain(line["message"]))
             if check.offending_count:
                 more = (f" (les {len(check.offending)} premières)" if check.offending_count > len(check.offending)
@@ -71,4 +71,7 @@ for number, step in enumerate(result.steps, start=1):
                     french_table(removed_table(step.removed), height=min(400, 38 + 35 * step.rows_removed))
 previous = f" ({month_label(result.previous.period)})" if result.previous else ""
 with st.expander(f"Comparaison avec le mois précédent{previous}", expanded=attention("month")):
-    checks_of("month")
+    if result.previous is None:
+        st.caption("Aucun mois précédent dans l'historique : ces contrôles sont ignorés jusqu'à ce qu'un mois "
+                   "antérieur soit enregistré (page Historique).")
+    checks_of("month", why_skipped=result.previous is not None)

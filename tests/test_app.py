@@ -67,6 +67,17 @@ def test_the_start_page_recognises_the_three_real_exports(real_app):
     assert not real_app.file_uploader(key="uploader_1").value  # the drop zone emptied once read
 
 
+def test_etapes_says_why_a_check_was_skipped(real_app):
+    real_app.switch_page("app_pages/etapes.py").run()
+    assert "Aucun mois précédent dans l'historique : ces contrôles sont ignorés" in texts(real_app)
+    real_app.switch_page("app_pages/premium.py").run()
+    real_app.select_slider(key="threshold_slider_0").set_value(1.5).run()
+    real_app.switch_page("app_pages/etapes.py").run()
+    real_app.session_state["etape_premium_0"] = True  # the premium step's section, opened
+    real_app.run()
+    assert "ignoré (seuil simulé) : cette référence vaut au seuil de la configuration" in unescape(texts(real_app))
+
+
 def test_every_page_renders_the_real_month_with_its_header(real_app):
     for page in RESULT_PAGES + ["app_pages/historique.py"]:
         real_app.switch_page(page).run()
