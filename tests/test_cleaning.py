@@ -69,5 +69,6 @@ def test_real_web_conflicts_are_the_three_known_skus(real_result):
     assert sorted(removed.loc[removed["motif"] == WEB_CONFLICT, "sku"]) == ["16416", "1662", "7818"]
     check = next(c for c in real_result.checks if c.id == "web_sales_conflicts")
     assert check.status == "failed" and check.severity == "warning" and check.offending_count == 6
+    assert check.message.startswith("6 lignes WEB en conflit sur total_sales, pour 3 sku.")  # both sides of 3 sku
     kept = real_result.step("dedup_web").output.set_index("sku")["total_sales"]
     assert (kept["1662"], kept["7818"], kept["16416"]) == (87.0, 96.0, 62.0)

@@ -36,11 +36,14 @@ def reference_check(check_id: str, actual: float | None, config: Config, simulat
     return result(check_id, ok, expected, actual, message)
 
 
-def count_check(check_id: str, offending: pd.DataFrame, what: str) -> CheckResult:
-    """Passes when no row is at fault; otherwise says how many rows and shows them."""
+def count_check(check_id: str, offending: pd.DataFrame, what: str, per: tuple[str, str, str] | None = None
+                ) -> CheckResult:
+    """Passes when no row is at fault; otherwise says how many rows (and, with `per` = (key column, singular,
+    plural), for how many keys: both sides of a conflict are rows at fault) and shows them."""
     count = len(offending)
+    keys = f", pour {plural(offending[per[0]].nunique(), per[1], per[2])}" if per and count else ""
     message = (f"{CHECKS[check_id].title} : aucune ligne concernée." if count == 0
-               else f"{integer(count)} {what}. {CHECKS[check_id].meaning}")
+               else f"{integer(count)} {what}{keys}. {CHECKS[check_id].meaning}")
     return result(check_id, count == 0, 0, count, message, offending)
 
 
@@ -153,18 +156,18 @@ def run_checks(facts: RunFacts, config: Config) -> tuple[CheckResult, ...]:
                     "lignes ERP à la clé vide ou en double"),
         count_check("erp_no_conflicting_duplicates",
                     conflicting_rows(facts.step("clean_erp"), CONFLICTING_DUPLICATE, "product_id", erp),
-                    "lignes ERP en double avec des valeurs différentes"),
+                    "lignes ERP en double avec des valeurs différentes", ("product_id", "produit", "produits")),
         count_check("erp_price_not_negative", rows_where(erp, erp["price"] < 0), "lignes ERP au prix négatif"),
         count_check("erp_stock_not_negative", rows_where(erp, erp["stock_quantity"] < 0), "lignes ERP au stock négatif"),
         count_check("liaison_keys_unique", duplicated_keys(facts.step("clean_liaison").output, "product_id"),
                     "lignes LIAISON à la clé vide ou en double"),
         count_check("liaison_no_conflicting_duplicates",
                     conflicting_rows(facts.step("clean_liaison"), CONFLICTING_DUPLICATE, "product_id", liaison),
-                    "lignes LIAISON reliant un produit à plusieurs id_web"),
+                    "lignes LIAISON reliant un produit à plusieurs id_web", ("product_id", "produit", "produits")),
         count_check("web_keys_unique", duplicated_keys(facts.step("dedup_web").output, "sku"),
                     "lignes WEB au sku vide ou en double"),
         count_check("web_sales_conflicts", conflicting_rows(facts.step("dedup_web"), WEB_CONFLICT, "sku", web),
-                    "lignes WEB en conflit sur total_sales"),
+                    "lignes WEB en conflit sur total_sales", ("sku", "sku", "sku")),
         *join_checks(facts, config), *revenue_checks(facts), *premium_checks(facts),
         *[rows_accounted(step) for step in facts.steps],
         *month_checks(facts, config),
