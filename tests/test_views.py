@@ -203,3 +203,12 @@ def test_stock_statuses_and_yes_no_read_french_and_a_shops_own_status_as_written
     assert shown["Type de ligne (WEB)"].tolist()[:2] == ["produit", "pièce jointe"]
     csv = french_csv(rows).decode("utf-8-sig").splitlines()
     assert csv[1] == '"en stock";"oui";"produit"' and stock_label("onbackorder") == "sur commande"
+
+
+def test_a_coverage_check_reads_as_a_minimum_to_reach(real_result):
+    from bottleneck_core.views.lineage import check_line
+
+    line = check_line(next(c for c in real_result.checks if c.id == "erp_coverage"))
+    assert (line["expected"], line["actual"]) == ("≥ 80,0 %", "86,5 %")
+    revenue = check_line(next(c for c in real_result.checks if c.id == "revenue_total"))
+    assert revenue["expected"] == "70 568,60 €"  # a figure to hit, as is
