@@ -106,6 +106,7 @@ def test_the_banner_says_ignored_references_at_a_simulated_threshold(real_result
 def test_the_step_summary_has_a_line_per_step(real_result):
     summary = step_summary(real_result)
     assert summary["Étape"].tolist()[0] == "Lecture des fichiers" and len(summary) == 9
+    assert summary.iloc[0][["Entrée", "Sortie", "Écartées"]].tolist() == ["3 163", "3 163", "0"]  # 825 + 825 + 1 513
     assert summary.loc[summary["Étape"] == "Nettoyage ERP", "Contrôles"].item() == "2 avertissements"
     premium = summary[summary["Étape"] == "Vins premium"].iloc[0]  # a split: nothing leaves the analysis
     assert (premium["Sortie"], premium["Écartées"]) == ("30 premium + 684 ordinaires", "0")

@@ -41,7 +41,8 @@ def banner(result: PipelineResult) -> Banner:
 
 def step_summary(result: PipelineResult) -> pd.DataFrame:
     """One line per step: rows in, out and removed, and the state of its checks."""
-    rows = [("read", sum(t.raw_rows for t in result.sources.values()), None, None)]
+    read = sum(t.raw_rows for t in result.sources.values())
+    rows = [("read", read, read, 0)]  # reading keeps every row (a file it cannot read stops the analysis)
     rows += [(s.id, s.rows_in, s.rows_out, s.rows_removed) for s in result.steps]
     lines = []
     for step_id, rows_in, rows_out, removed in rows + [("month", None, None, None)]:
