@@ -276,7 +276,8 @@ def test_real_exports_end_to_end_with_every_download(page, real_paths, tmp_path)
     upload_real(page, real_paths)
     shot(page, "donnees_1400")
     go_to(page, "etapes")
-    assert "Fusion ERP – LIAISON – WEB" in main_text(page) and page.locator(".stMarkdownBadge", has_text="échec").count() == 0
+    page.get_by_text("Fusion ERP – LIAISON – WEB").first.wait_for()  # the page draws as its script runs
+    assert page.locator(".stMarkdownBadge", has_text="échec").count() == 0
     shot(page, "etapes_1400")
     go_to(page, "chiffre-affaires")
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
