@@ -73,8 +73,14 @@ def verdict_banner(result) -> None:
     shown = banner(result)
     (st.success if shown.ok else st.error)(plain(shown.text), icon=":material/verified:" if shown.ok
                                            else ":material/error:")
+    repeated_exports(result)
+
+
+def repeated_exports(result) -> None:
+    """A warning, yet the one that says the whole month may be the wrong one (last month's exports dropped again):
+    said beside the verdict and above the history's save button, not only among the checks."""
     repeated = next((c for c in result.checks if c.id == "not_previous_exports" and c.warning), None)
-    if repeated:  # a warning, yet the one that says the whole month may be the wrong one: said beside the verdict
+    if repeated:
         st.warning(plain(repeated.message), icon=":material/content_copy:")
 
 

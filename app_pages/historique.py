@@ -7,7 +7,7 @@ from bottleneck_core.runs.history import HistoryError, compare_periods, current_
 from bottleneck_core.views.figures import comparison_kpis, every_month
 from bottleneck_core.views.lineage import removed_table
 from app_pages._charts import CONFIG, monthly_chart, monthly_checks
-from app_pages._render import french_table, header, kpis, show_error
+from app_pages._render import french_table, header, kpis, repeated_exports, show_error
 from app_pages._state import history_written, month
 
 state = month()
@@ -17,20 +17,17 @@ record = state.record
 if record is not None:
     if record.sample:
         st.caption("Les données d'exemple ne sont jamais enregistrées dans l'historique.")
-        repeated = None
-    else:  # last month's exports about to be recorded as this month's: said where it would happen
-        repeated = next((c for c in record.checks if c.id == "not_previous_exports" and c.warning), None)
-    if repeated:
-        st.warning(repeated.message, icon=":material/warning:")
-    if not record.sample and st.button(f"Enregistrer l'analyse {of_month(record.period)} dans l'historique", icon=":material/save:",
-                   help="L'analyse au seuil de la configuration ; une simulation n'est jamais enregistrée."):
-        try:
-            stored = record_run(record)
-        except HistoryError as error:
-            show_error(error)
-        else:
-            history_written()
-            st.success(stored.message(), icon=":material/check:")
+    else:
+        repeated_exports(record)  # last month's exports about to be recorded as this month's: said here too
+        if st.button(f"Enregistrer l'analyse {of_month(record.period)} dans l'historique", icon=":material/save:",
+                     help="L'analyse au seuil de la configuration ; une simulation n'est jamais enregistrée."):
+            try:
+                stored = record_run(record)
+            except HistoryError as error:
+                show_error(error)
+            else:
+                history_written()
+                st.success(stored.message(), icon=":material/check:")
 try:
     runs = current_runs()
 except HistoryError as error:
