@@ -246,6 +246,8 @@ def test_compare_finds_entries_exits_and_changes(real_result):
     diff = compare_products(before, after, "2026-09", "2026-10")
     assert diff.revenue_changes["product_id"].iloc[0] == before["product_id"].iloc[1]
     assert diff.revenue_changes["revenue_change"].iloc[0] == 500
+    assert len(diff.revenue_changes) == 1  # the one product whose revenue moved; the unchanged ones are no change
+    assert compare_products(before, before, "2026-09", "2026-10").revenue_changes.empty
     assert diff.new_products["product_id"].tolist() == ["nouveau"] and len(diff.vanished_products) == 2
     assert diff.revenue_change == round(diff.revenue_after - diff.revenue_before, 2)
 

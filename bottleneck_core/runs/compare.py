@@ -45,7 +45,8 @@ def compare_products(before: pd.DataFrame, after: pd.DataFrame, before_period: s
     common["revenue_change"] = common["revenue_after"].fillna(0) - common["revenue_before"].fillna(0)
     premium_before = common["premium_before"].astype(bool)
     premium_after = common["premium_after"].astype(bool)
-    changes = common.reindex(common["revenue_change"].abs().sort_values(ascending=False, kind="stable").index)
+    moved = common.loc[common["revenue_change"].round(2) != 0]  # a product whose revenue did not move is no change
+    changes = moved.reindex(moved["revenue_change"].abs().sort_values(ascending=False, kind="stable").index)
     return Comparison(
         before=before_period, after=after_period,
         revenue_before=round(float(before["revenue"].sum()), 2), revenue_after=round(float(after["revenue"].sum()), 2),
