@@ -78,17 +78,23 @@ for row in state.rows:
     if row.refused:
         show_error(row.refused)
     elif row.guess.missing:
+        parsed = row.guess.parsed
+        choices = {column: column_choices(parsed["headers"], parsed["samples"], row.recognised, column)
+                   for column in row.guess.missing}
+        missing = ", ".join(f"« {c} »" for c in row.guess.missing)
         with st.container(border=True):
+            if not any(proposals or others for proposals, others, _ in choices.values()):
+                st.markdown(f"**{plain(row.name)}** ressemble à l'export {SOURCE_LABELS[row.recognised]} mais il lui "
+                            f"manque : {missing}, et aucune autre de ses colonnes ne peut en tenir lieu : réexportez-le "
+                            "avec cette colonne.")
+                continue
             st.markdown(f"**{plain(row.name)}** ressemble à l'export {SOURCE_LABELS[row.recognised]} mais il lui "
-                        f"manque : {', '.join(f'« {c} »' for c in row.guess.missing)}. Indiquez la colonne du fichier "
-                        "qui en tient lieu ; la correspondance sera reprise les mois suivants.")
+                        f"manque : {missing}. Indiquez la colonne du fichier qui en tient lieu ; la correspondance "
+                        "sera reprise les mois suivants.")
             chosen = {}
-            for column in row.guess.missing:
-                proposals, others, likely = column_choices(row.guess.parsed["headers"], row.guess.parsed["samples"],
-                                                           row.recognised, column)
+            for column, (proposals, others, likely) in choices.items():
                 if not proposals and not others:
-                    st.markdown(f"Aucune autre colonne de ce fichier ne peut tenir lieu de « {column} » : "
-                                "réexportez-le avec cette colonne.")
+                    st.markdown(f"Aucune autre colonne de ce fichier ne peut tenir lieu de « {column} ».")
                     continue
                 why = {p.header: f"{p.header} ({', '.join(p.reasons)})" if p.reasons else p.header
                        for p in proposals}

@@ -312,8 +312,8 @@ def test_a_missing_price_is_never_mapped_to_another_column_of_the_export(real_fr
     assert "il lui manque : « price »" in texts(app)
     # Every other column is the export's own (product_id, stock…): none is offered, nothing can be saved.
     assert not any(s.key == "map::erp_sans_prix.xlsx::price" for s in app.selectbox)
-    assert "Aucune autre colonne de ce fichier ne peut tenir lieu de « price »" in texts(app)
-    assert next(b for b in app.button if b.label == "Enregistrer la correspondance").disabled
+    assert "aucune autre de ses colonnes ne peut en tenir lieu : réexportez-le avec cette colonne" in texts(app)
+    assert not any(b.label == "Enregistrer la correspondance" for b in app.button)  # nothing to save, no button
     assert not (tmp_path / "correspondances.yaml").exists() and not app.metric
 
 
