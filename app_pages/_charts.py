@@ -81,16 +81,15 @@ def zscore_chart(bins: pd.DataFrame, threshold: float) -> go.Figure:
     return figure
 
 
-def monthly_chart(runs: pd.DataFrame, column: str, title: str, axis: str) -> go.Figure:
-    """One figure by month: a line of its own, euros when the axis says €, whole numbers otherwise."""
-    euros = "€" in axis
+def monthly_chart(runs: pd.DataFrame, column: str, title: str, axis: str, euros: bool) -> go.Figure:
+    """One figure by month: a line of its own, in euros or in whole numbers (the axis says which)."""
     figure = go.Figure(go.Scatter(x=runs["period"].map(month_label), y=runs[column], mode="lines+markers",
                                   line=dict(color=WINE if euros else GOLD, width=3), connectgaps=False,
                                   hovertemplate="%{x} : %{y:,.2f} €<extra></extra>" if euros else
                                   "%{x} : %{y:,d}<extra></extra>"))
     figure.update_layout(title=title, xaxis=dict(type="category", title="Mois"),
                          yaxis=dict(tickformat=EURO_TICKS if euros else ",d", rangemode="tozero",
-                                    title=axis,
+                                    title=f"{axis} (€)" if euros else axis,
                                     dtick=None if euros else max(1, int(runs[column].max() // 6) or 1)),
                          height=320, **FRENCH)
     return figure

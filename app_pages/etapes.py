@@ -1,6 +1,7 @@
 """The lineage: a line per step, then each step with its checks, the rows it removed and why; failed checks open."""
 import streamlit as st
 
+from bottleneck_core.checks import NO_PREVIOUS_MONTH
 from bottleneck_core.formatting import integer, month_label, plural
 from bottleneck_core.views.lineage import (check_line, offending_table, removed_table, source_lines, step_heading,
                                            step_summary)
@@ -72,6 +73,5 @@ for number, step in enumerate(result.steps, start=1):
 previous = f" ({month_label(result.previous.period)})" if result.previous else ""
 with st.expander(f"Comparaison avec le mois précédent{previous}", expanded=attention("month")):
     if result.previous is None:
-        st.caption("Aucun mois précédent dans l'historique : ces contrôles sont ignorés jusqu'à ce qu'un mois "
-                   "antérieur soit enregistré (page Historique).")
+        st.caption(NO_PREVIOUS_MONTH)
     checks_of("month", why_skipped=result.previous is not None)

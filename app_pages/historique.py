@@ -40,9 +40,9 @@ if runs.empty:
 
 months = every_month(runs)  # a month not recorded is a gap in the charts
 # One under the other: side by side, their month labels turn sideways on an 800-pixel screen.
-for column, title, axis in (("revenue_total", "Chiffre d'affaires par mois", "Chiffre d'affaires (€)"),
-                            ("premium_count", "Vins premium par mois", "Nombre de vins")):
-    st.plotly_chart(monthly_chart(months, column, title, axis), width="stretch", config=CONFIG)
+for column, title, axis, euros in (("revenue_total", "Chiffre d'affaires par mois", "Chiffre d'affaires", True),
+                                   ("premium_count", "Vins premium par mois", "Nombre de vins", False)):
+    st.plotly_chart(monthly_chart(months, column, title, axis, euros), width="stretch", config=CONFIG)
 st.plotly_chart(monthly_checks(months), width="stretch", config=CONFIG)
 # What a month is first (on screen at 800 px), when and how often it was analysed after.
 french_table(runs.assign(period=runs["period"].map(month_label), run_at=runs["run_at"].dt.strftime("%d/%m/%Y %H:%M"),

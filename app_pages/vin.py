@@ -46,8 +46,8 @@ if shown.history.empty:
                "Aucun mois enregistré pour ce vin : les mois s'enregistrent depuis la page Historique.")
 else:
     months = shown.history
-    for column, title, axis in (("revenue", "Chiffre d'affaires par mois", "Chiffre d'affaires (€)"),
-                                ("price", "Prix par mois", "Prix (€)")):
-        st.plotly_chart(monthly_chart(every_month(months), column, title, axis), width="stretch", config=CONFIG)
+    for column, title, axis in (("revenue", "Chiffre d'affaires par mois", "Chiffre d'affaires"),
+                                ("price", "Prix par mois", "Prix")):
+        st.plotly_chart(monthly_chart(every_month(months), column, title, axis, True), width="stretch", config=CONFIG)
     french_table(readable(months.assign(period=months["period"].map(month_label))[
         ["period", "price", "total_sales", "revenue", "price_zscore", "premium"]]))

@@ -69,7 +69,7 @@ def test_the_start_page_recognises_the_three_real_exports(real_app):
 
 def test_etapes_says_why_a_check_was_skipped(real_app):
     real_app.switch_page("app_pages/etapes.py").run()
-    assert "Aucun mois précédent dans l'historique : ces contrôles sont ignorés" in texts(real_app)
+    assert "Aucun mois précédent dans l'historique : pas de comparaison d'un mois sur l'autre." in texts(real_app)
     real_app.switch_page("app_pages/premium.py").run()
     real_app.select_slider(key="threshold_slider_0").set_value(1.5).run()
     real_app.switch_page("app_pages/etapes.py").run()

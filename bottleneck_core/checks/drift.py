@@ -8,7 +8,8 @@ from ..config import Config
 from ..formatting import month_label, number, of_month, percent, signed, value
 from ..io.contracts import CONTRACTS
 from .facts import MonthFigures, RunFacts
-from .rules import CHECKS, MONTH_FIGURES, NOT_COMPUTABLE, SIMULATED, SKIPPED, CheckResult, neither, result
+from .rules import (CHECKS, MONTH_FIGURES, NO_PREVIOUS_MONTH, NOT_COMPUTABLE, SIMULATED, SKIPPED, CheckResult, neither,
+                    result)
 
 
 def relative_change(before: float, after: float) -> float:
@@ -34,7 +35,7 @@ def _not_previous_exports(facts: RunFacts, previous: MonthFigures | None) -> Che
     on them (« sans changement »), so this one says it. LIAISON may stay the same from month to month."""
     check_id = "not_previous_exports"
     if previous is None:
-        return neither(check_id, SKIPPED, None, None, "Aucun mois précédent dans l'historique, pas de comparaison.")
+        return neither(check_id, SKIPPED, None, None, NO_PREVIOUS_MONTH)
     before, now = month_label(previous.period), month_label(facts.period)
     files = ["l'export " + CONTRACTS[kind].label for kind in ("erp", "web")
              if facts.sources.get(kind) and facts.sources[kind] == previous.sources.get(kind)]

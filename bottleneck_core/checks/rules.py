@@ -12,6 +12,7 @@ ERROR, WARNING = "error", "warning"
 PASSED, FAILED, SKIPPED, NOT_COMPUTABLE = "passed", "failed", "skipped", "not_computable"
 SAMPLE_ROWS = 50
 SIMULATED = "ignoré (seuil simulé) : cette référence vaut au seuil de la configuration"
+NO_PREVIOUS_MONTH = "Aucun mois précédent dans l'historique : pas de comparaison d'un mois sur l'autre."
 
 
 @dataclass(frozen=True)

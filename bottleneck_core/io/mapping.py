@@ -102,6 +102,7 @@ class Proposal:
     header: str
     score: float
     reasons: tuple[str, ...]
+    named: bool = False  # its name is close to the missing column's, or a known synonym
 
 
 def _looks_like(values: list, kind: str) -> tuple[float, str | None]:
@@ -140,7 +141,7 @@ def column_choices(headers: list[str], samples: dict[str, list], kind: str, colu
     proposals = propose_columns(headers, samples, kind, column)
     used = CONTRACTS[kind].used
     others = [h for h in headers if h not in {p.header for p in proposals} and fold_header(h) not in used]
-    return proposals, others, bool(proposals) and "nom proche" in proposals[0].reasons
+    return proposals, others, bool(proposals) and proposals[0].named
 
 
 def propose_columns(headers: list[str], samples: dict[str, list], kind: str, column: str,
@@ -158,5 +159,5 @@ def propose_columns(headers: list[str], samples: dict[str, list], kind: str, col
         name = 1.0 if synonym else similar
         fit, why = _looks_like(samples.get(header, []), contract.used[column])
         reasons = (("nom proche",) if name >= 0.6 else ()) + ((why,) if why else ())
-        proposals.append(Proposal(header, round(0.6 * name + 0.4 * fit, 3), reasons))
+        proposals.append(Proposal(header, round(0.6 * name + 0.4 * fit, 3), reasons, name >= 0.6))
     return sorted(proposals, key=lambda p: -p.score)[:limit]

@@ -168,7 +168,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 def render_report(result) -> str:
     """The run as text: sources, every step with rows in and out, every check, the verdict and the figures."""
-    from ..checks import verdict
+    from ..checks import NO_PREVIOUS_MONTH, verdict
     from ..formatting import euros, integer, number, value
     from ..labels import SEVERITY_LABELS
 
@@ -189,7 +189,7 @@ def render_report(result) -> str:
                f"(z-score > {number(result.threshold)}{', prix > ' + euros(price) if price is not None else ''})"
                f"{simulated} : {integer(len(result.premium))} ; ordinaires : {integer(len(result.ordinary))}.")
     previous = (f"Comparé au mois précédent enregistré : {result.previous.period}." if result.previous
-                else "Aucun mois précédent dans l'historique : pas de comparaison d'un mois sur l'autre.")
+                else NO_PREVIOUS_MONTH)
     return "\n\n".join(["SOURCES\n" + sources, "ÉTAPES\n" + steps, "CONTRÔLES\n" + checks,
                         f"{verdict(result.checks)}\n{notes}".rstrip(), figures, previous]) + (
         "\n\nDonnées d'exemple : rien n'est enregistré dans l'historique." if result.sample else "")
