@@ -63,7 +63,7 @@ def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = No
         text = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…",
                              key=f"{key}_text")
         st.form_submit_button("Rechercher", icon=":material/search:", key=f"{key}_search")
-    chosen, active, unreadable = filter_from(settings, text, premium)
+    chosen, active, unreadable = filter_from(settings, text, premium, stock_statuses(products))
     for error in unreadable:
         show_error(error)
     shown = sort_products(filter_products(products, chosen), settings["sort"], settings["desc"]).reset_index(drop=True)

@@ -121,6 +121,17 @@ def test_the_filter_panel_is_built_only_when_open_and_its_filters_hold_once_clos
     assert real_app.selectbox(key="revenue_sort").value == "price"
 
 
+def test_every_stock_status_chosen_is_no_active_filter(real_app):
+    real_app.switch_page("app_pages/chiffre_affaires.py").run()
+    real_app.session_state["revenue_panel"] = True
+    real_app.run()
+    stock = real_app.multiselect(key="revenue_stock")
+    stock.set_value(list(stock.options)).run()  # what the multiselect's "Select all" does
+    assert "714 produits affichés sur 714 ;" in texts(real_app)
+    real_app.multiselect(key="revenue_stock").set_value([real_app.multiselect(key="revenue_stock").options[0]]).run()
+    assert "(1 filtre actif)" in texts(real_app)
+
+
 def test_a_price_typed_the_french_way_filters_as_written_and_a_wrong_one_is_said(real_app, real_result):
     prices = real_result.products["price"]
     assert (prices <= 150.5).sum() < (prices <= 1505).sum()  # the comma matters on the real month

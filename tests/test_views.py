@@ -169,6 +169,16 @@ def test_the_panel_settings_make_the_filter_and_count_what_the_user_set():
     assert filter_from({"premium": "oui"})[:2] == (ProductFilter(premium=True), 1)
 
 
+def test_every_stock_status_chosen_is_no_filter_and_keeps_the_products_of_unknown_status():
+    products = pd.DataFrame({"name": ["A", "B", "C"], "sku": ["1", "2", "3"], "product_id": ["1", "2", "3"],
+                             "stock_status": ["instock", "outofstock", None]})
+    chosen, active, _ = filter_from({"stock": ["outofstock", "instock"]}, statuses=["instock", "outofstock"])
+    assert chosen == ProductFilter() and active == 0
+    assert filter_products(products, chosen)["name"].tolist() == ["A", "B", "C"]
+    chosen, active, _ = filter_from({"stock": ["instock"]}, statuses=["instock", "outofstock"])
+    assert active == 1 and filter_products(products, chosen)["name"].tolist() == ["A"]
+
+
 def test_a_comparison_of_two_months_says_its_change_with_one_sign_and_no_rise_for_none():
     from bottleneck_core.runs.compare import Comparison
     from bottleneck_core.views.figures import comparison_kpis

@@ -55,11 +55,12 @@ class ProductFilter:
 CHOICES = {"tous": None, "oui": True, "non": False}  # the answers of the yes/no filters, as offered
 
 
-def filter_from(settings: dict, text: str = "", fixed_premium: bool | None = None
+def filter_from(settings: dict, text: str = "", fixed_premium: bool | None = None, statuses: list[str] | None = None
                 ) -> tuple[ProductFilter, int, list[InputError]]:
     """The filter a product list's settings stand for (yes/no answers, typed prices, stock statuses, the search),
     how many conditions the user set (a list that is premium by itself does not count as one), and the typed
-    prices that could not be read, each left out of the filter and to be said."""
+    prices that could not be read, each left out of the filter and to be said. Every one of the list's stock
+    `statuses` chosen (the multiselect's "Select all") is no condition: it would only hide the unknown ones."""
     prices, errors = {}, []
     for bound in ("low", "high"):
         try:
@@ -68,9 +69,12 @@ def filter_from(settings: dict, text: str = "", fixed_premium: bool | None = Non
             prices[bound] = None
             errors.append(error)
     answer = {name: CHOICES[settings.get(name) or "tous"] for name in ("premium", "sold", "onsale")}
+    stock = frozenset(settings.get("stock") or ())
+    if statuses and stock >= set(statuses):
+        stock = frozenset()
     chosen = ProductFilter(premium=fixed_premium if fixed_premium is not None else answer["premium"],
                            sold=answer["sold"], price_min=prices["low"], price_max=prices["high"],
-                           stock_status=frozenset(settings.get("stock") or ()), onsale_web=answer["onsale"],
+                           stock_status=stock, onsale_web=answer["onsale"],
                            text=(text or "").strip())
     set_by_user = [chosen.sold, chosen.price_min, chosen.price_max, chosen.onsale_web,
                    chosen.stock_status or None, chosen.text or None]
