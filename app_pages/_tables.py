@@ -10,8 +10,8 @@ from bottleneck_core.views.products import (CHOICES, SORTS, filter_from, filter_
 from app_pages._render import french_table, show_error
 
 WINE_PAGE = "app_pages/vin.py"
-# The wine and its figures fit an 800-pixel screen; the other columns scroll.
-NARROW = {"Vin": st.column_config.Column(width=170, pinned=True), "Prix (€)": st.column_config.Column(width=80),
+# The wine (most names whole) and its figures fit an 800-pixel screen; the other columns scroll.
+NARROW = {"Vin": st.column_config.Column(width=250, pinned=True), "Prix (€)": st.column_config.Column(width=80),
           "Chiffre d'affaires (€)": st.column_config.Column("CA (€)", width=95),
           "Z-score du prix": st.column_config.Column("Z-score", width=70),
           "Ventes (unités)": st.column_config.Column("Ventes", width=65)}

@@ -25,7 +25,7 @@ st.select_slider("Seuil de z-score du prix", options=threshold_stops(of_record, 
                  help=f"Un vin est premium si le z-score de son prix dépasse strictement ce seuil. Le seuil de la "
                       f"configuration ({number(of_record)}) fait l'analyse du mois ; un autre seuil est une simulation.")
 st.markdown(premium_sentence(result))
-with st.container(horizontal=True, gap="medium"):
+with st.container(horizontal=True, gap="small"):
     for label, count in what_if(result):
         st.metric(label, count, border=True, width=170)
 st.plotly_chart(zscore_chart(zscore_bins(result.products, result.threshold), result.threshold), width="stretch",

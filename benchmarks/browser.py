@@ -50,6 +50,7 @@ def start(app: Path, folder: Path) -> tuple[subprocess.Popen, str]:
 # only the page's fresh elements, not the stale ones of the previous run.
 FRESH = "[data-testid=stElementContainer][data-stale=false]"
 SHOWS_TEXT = f"text => [...document.querySelectorAll('{FRESH}')].some(e => e.textContent.includes(text))"
+NAV = {"Vins premium": "Premium", "Chiffre d'affaires": "Chiffre d'affaires"}  # page title -> its link's name
 PAGE_COMPLETE = (f"title => [...document.querySelectorAll('{FRESH} h1')].some(h => h.textContent.includes(title))"
                  f" && document.querySelector('{FRESH} [data-testid=stPlotlyChart] .main-svg')"
                  f" && document.querySelector('{FRESH} [data-testid=stDataFrame] canvas')")
@@ -126,7 +127,7 @@ async def app_session(browser, url: str, steps: int, exports: list[Path]) -> dic
 
     async def switch(title: str) -> float:
         began = await watch(page, PAGE_COMPLETE, title)
-        await page.locator('[data-testid="stSidebarNav"] a', has_text=title).click()
+        await page.locator('[data-testid="stTopNavLink"]', has_text=NAV[title]).click()
         taken = await shown(page, began)
         await idle(page)
         return taken

@@ -22,6 +22,8 @@ pytestmark = pytest.mark.e2e
 SLUGS = {"donnees": "Données du mois", "etapes": "Étapes et contrôles", "chiffre-affaires": "Chiffre d'affaires",
          "premium": "Vins premium", "vin": "Fiche d'un vin", "telechargements": "Téléchargements",
          "historique": "Historique"}
+NAV = {"donnees": "Données", "etapes": "Étapes", "chiffre-affaires": "Chiffre d'affaires", "premium": "Premium",
+       "vin": "Fiche vin", "telechargements": "Téléchargements", "historique": "Historique"}  # the links' short names
 PASSED = "Tous les contrôles bloquants sont réussis"
 
 
@@ -34,7 +36,7 @@ def wait_idle(page) -> None:
 
 
 def go_to(page, slug: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a', has_text=SLUGS[slug]).click()
+    page.locator('[data-testid="stTopNavLink"]', has_text=NAV[slug]).click()
     page.get_by_role("heading", name=SLUGS[slug]).first.wait_for()
     wait_idle(page)
 
@@ -133,8 +135,8 @@ def test_a_bookmarked_page_opened_first_after_a_restart_is_the_app_in_french(bro
         tab.goto(f"{app_url}/historique")
         tab.get_by_role("heading", name="Historique").first.wait_for(timeout=60_000)
         wait_idle(tab)
-        nav = tab.locator('[data-testid="stSidebarNav"]').inner_text()
-        assert "Données du mois" in nav and "Étapes et contrôles" in nav and "charts" not in nav, nav
+        nav = tab.locator('[data-testid="stTopNav"]').inner_text()
+        assert "Données" in nav and "Étapes" in nav and "charts" not in nav, nav
         no_exception(tab)
         assert "This app has encountered an error" not in main_text(tab)
         assert tab.get_by_text("Page not found").count() == 0
@@ -418,6 +420,21 @@ def test_every_page_reads_french_and_whole_at_800_px_in_an_english_browser(brows
             shot(page, f"{slug}_800")
         go_to(page, "chiffre-affaires")
         assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "70 568,60 €"
+    finally:
+        page.context.close()
+
+
+def test_at_800_px_the_tables_have_the_screen_and_every_page_is_one_click_away(browser, app_url, real_paths):
+    """A sidebar kept 300 of the 800 pixels: wine names cut, the lists' last columns off screen."""
+    page = open_app(browser, app_url, width=800)
+    try:
+        upload_real(page, real_paths)
+        go_to(page, "chiffre-affaires")
+        for name in NAV.values():
+            assert page.locator('[data-testid="stTopNavLink"]', has_text=name).first.is_visible(), name
+        main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+        table = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        assert main["width"] >= 720 and table["width"] >= 720, (main, table)
     finally:
         page.context.close()
 
