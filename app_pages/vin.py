@@ -16,12 +16,20 @@ st.title("Fiche d'un vin")
 result = require_result(state)
 header(state)
 choices = wine_choices(result)
-wanted = st.query_params.get("produit")
-product_id = st.selectbox("Vin", list(choices), index=list(choices).index(wanted) if wanted in choices else None,
-                          format_func=choices.get, placeholder="Rechercher un vin par son nom ou son identifiant…")
+# The box holds the user's choice; the address (a list's click, a bookmark) sets it only when it names another wine
+# than the one last shown. (A box started at the address's wine became a new box each time the address moved, and
+# dropped every second choice.)
+session, wanted = st.session_state, st.query_params.get("produit")
+if wanted in choices and wanted != session.get("wine_shown"):
+    session["wine_choice"] = wanted
+elif session.get("wine_choice") not in choices:
+    session["wine_choice"] = session.get("wine_shown") if session.get("wine_shown") in choices else None
+product_id = st.selectbox("Vin", list(choices), key="wine_choice", format_func=choices.get,
+                          placeholder="Rechercher un vin par son nom ou son identifiant…")
 if product_id is None:
     st.info("Choisissez un vin, ou cliquez sur une ligne d'une liste de produits.", icon=":material/wine_bar:")
     st.stop()
+session["wine_shown"] = product_id
 if product_id != wanted:
     st.query_params["produit"] = product_id
 try:

@@ -262,6 +262,15 @@ def test_the_wine_page_opens_from_the_premium_list_with_the_figures_of_the_real_
     other = real_result.products.set_index("sku").loc["7818"]
     page.wait_for_function(f"() => location.search.includes('produit={other['product_id']}')")
     page.get_by_role("heading", name=other["name"]).first.wait_for()
+    wait_idle(page)
+    for product_id in ("4132", "4046", "5047"):  # each choice opens its wine (every second one was dropped)
+        chosen = real_result.products.set_index("product_id").loc[product_id]
+        box.click()
+        box.fill(product_id)
+        page.get_by_role("option", name=re.compile(rf"\(id {product_id} ")).first.click()
+        wait_idle(page)
+        assert page.locator('[data-testid="stMain"] h3').first.inner_text() == chosen["name"], product_id
+        assert f"produit={product_id}" in page.url
 
 
 def test_a_renamed_price_column_goes_through_the_mapping(page, real_paths, real_frames, tmp_path):
