@@ -58,11 +58,14 @@ def filter_panel(products: pd.DataFrame, key: str, premium: bool | None) -> dict
 def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = None) -> pd.DataFrame:
     """Filters and sort over the products, the table, and the wine's page on a row's click; returns what is shown."""
     settings = filter_panel(products, key, premium)
+    # The search is kept with the filters: Streamlit forgets a box's text once its page is left (a wine opened).
+    st.session_state.setdefault(f"{key}_text", settings.get("text", ""))
     with st.form(f"{key}_search_form", border=False), \
             st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         text = st.text_input("Rechercher un vin, un sku ou un identifiant", placeholder="ex. Champagne, 7818…",
                              key=f"{key}_text")
         st.form_submit_button("Rechercher", icon=":material/search:", key=f"{key}_search")
+    settings["text"] = text
     chosen, active, unreadable = filter_from(settings, text, premium, stock_statuses(products))
     for error in unreadable:
         show_error(error)

@@ -101,6 +101,17 @@ def test_the_revenue_page_shows_the_total_in_french_and_one_chart_at_a_time(real
     assert "27 produits affichés sur 714" in texts(real_app)
 
 
+def test_a_list_comes_back_as_it_was_left_after_a_wine_s_page(real_app):
+    real_app.switch_page("app_pages/chiffre_affaires.py").run()
+    real_app.text_input(key="revenue_text").input("Champagne")
+    real_app.button(key="revenue_search").click().run()
+    assert "27 produits affichés sur 714 (1 filtre actif)" in texts(real_app)
+    real_app.switch_page("app_pages/vin.py").run()
+    real_app.switch_page("app_pages/chiffre_affaires.py").run()
+    assert real_app.text_input(key="revenue_text").value == "Champagne"
+    assert "27 produits affichés sur 714 (1 filtre actif)" in texts(real_app)
+
+
 def test_the_filter_panel_is_built_only_when_open_and_its_filters_hold_once_closed(real_app):
     real_app.switch_page("app_pages/chiffre_affaires.py").run()
     assert not real_app.text_input(key="revenue_text").value and "714 produits affichés sur 714 ;" in texts(real_app)

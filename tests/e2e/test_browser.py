@@ -273,6 +273,27 @@ def test_the_wine_page_opens_from_the_premium_list_with_the_figures_of_the_real_
         assert f"produit={product_id}" in page.url
 
 
+def test_a_searched_list_comes_back_as_it_was_left_after_a_wine_s_page(page, real_paths):
+    upload_real(page, real_paths)
+    go_to(page, "chiffre-affaires")
+    search = key(page, "revenue_text").locator("input")
+    search.fill("Champagne")
+    search.press("Enter")
+    page.get_by_text("27 produits affichés sur 714").first.wait_for()
+    wait_idle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the grid draws its rows on a canvas
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 36 + 17)  # the first wine
+    page.get_by_role("heading", name="Fiche d'un vin").first.wait_for()
+    wait_idle(page)
+    go_to(page, "chiffre-affaires")
+    page.get_by_text("produits affichés sur 714").first.wait_for()
+    assert "27 produits affichés sur 714 (1 filtre actif)" in main_text(page)
+    assert search.input_value() == "Champagne"
+
+
 def test_a_renamed_price_column_goes_through_the_mapping(page, real_paths, real_frames, tmp_path):
     renamed = tmp_path / "erp_novembre.xlsx"
     real_frames["erp"].rename(columns={"price": "prix"}).to_excel(renamed, index=False)
