@@ -74,6 +74,9 @@ def test_threshold_stops_always_hold_the_configuration_and_the_chosen_thresholds
 def test_search_filter_and_sort_products(real_result):
     table = products_of(real_result)
     assert len(search_products(table, "champagne")) == 27
+    cremants = table["name"].str.contains("Crémant")
+    assert cremants.sum() > 0 and all(len(search_products(table, typed)) == cremants.sum()
+                                      for typed in ("cremant", "CRÉMANT", "Crémant"))
     unsold_premium = filter_products(table, ProductFilter(premium=True, sold=False))
     assert len(unsold_premium) and (unsold_premium["total_sales"].fillna(0) == 0).all() and unsold_premium["premium"].all()
     dear = filter_products(table, ProductFilter(price_min=50.0, sold=False, stock_status=frozenset({"outofstock"})))

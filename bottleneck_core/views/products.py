@@ -101,14 +101,20 @@ def filter_products(products: pd.DataFrame, chosen: ProductFilter) -> pd.DataFra
     return search_products(products.loc[keep.to_numpy(dtype=bool)], chosen.text)
 
 
+def _folded(text: pd.Series) -> pd.Series:
+    """Lower case without accents: « Crémant » is found by « cremant », « CREMANT » or « crémant »."""
+    return text.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.casefold()
+
+
 def search_products(products: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Products whose name, sku or product_id contains the text, whatever its case."""
+    """Products whose name, sku or product_id contains the text, whatever its case and accents."""
     text = (text or "").strip()
     if not text:
         return products
     haystack = (products["name"].fillna("") + " " + products["sku"].fillna("") + " "
                 + products["product_id"].fillna(""))
-    return products.loc[haystack.str.contains(text, case=False, regex=False).to_numpy(dtype=bool)]
+    wanted = _folded(pd.Series([text])).iloc[0]
+    return products.loc[_folded(haystack).str.contains(wanted, regex=False).to_numpy(dtype=bool)]
 
 
 def sort_products(products: pd.DataFrame, by: str = "revenue", descending: bool = True) -> pd.DataFrame:
