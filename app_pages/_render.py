@@ -57,7 +57,7 @@ def header(state) -> None:
 def require_result(state):
     """The shown result, or why there is none and the way back to the start page (and the page stops)."""
     if state.result is None:
-        if state.error or state.problems:
+        if state.error or state.problems or any(row.lacks_columns for row in state.rows):
             st.warning("Aucune analyse n'est affichée : les fichiers du mois sont incomplets ou inutilisables. "
                        "Voyez la page « Données du mois ».", icon=":material/block:")
         else:

@@ -117,6 +117,11 @@ class FileRow:
     guess: SourceGuess | None
     refused: str | None  # why the file cannot be used at all
 
+    @property
+    def lacks_columns(self) -> bool:
+        """Recognised, but short of columns: the start page asks for their mapping, no analysis runs meanwhile."""
+        return self.guess is not None and bool(self.guess.missing) and self.kind == self.recognised
+
 
 @dataclass
 class MonthState:
@@ -202,7 +207,7 @@ def month() -> MonthState:
         missing = [SOURCE_LABELS[k] for k, rows in by_kind.items() if not rows]
         if missing and state.rows:
             state.problems.append(f"Il manque : {', '.join(missing)}.")
-        if not state.problems and state.rows and not missing:
+        if not state.problems and state.rows and not missing and not any(r.lacks_columns for r in state.rows):
             state.record = _record_of(state, {k: rows[0].guess for k, rows in by_kind.items()}, mapping)
     if state.record is not None:
         threshold = session.threshold

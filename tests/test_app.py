@@ -311,6 +311,7 @@ def test_a_renamed_column_is_mapped_once_and_remembered(real_frames, real_paths,
     colleague = upload(new_app(), ("erp_novembre.xlsx", renamed), real_paths[1], real_paths[2])  # open meanwhile
     app = upload(new_app(), ("erp_novembre.xlsx", renamed), real_paths[1], real_paths[2])
     assert "il lui manque : « price »" in texts(app) and not app.success
+    assert not app.error  # one message for the file: the mapping box, not also the analysis's error
     assert app.selectbox(key="map::erp_novembre.xlsx::price").value == "prix"  # the closest column, proposed first
     next(b for b in app.button if b.label == "Enregistrer la correspondance").click().run()
     assert "Tous les contrôles bloquants sont réussis (7 / 7" in texts(app)
@@ -337,6 +338,9 @@ def test_a_missing_price_is_never_mapped_to_another_column_of_the_export(real_fr
     assert "aucune autre de ses colonnes ne peut en tenir lieu : réexportez-le avec cette colonne" in texts(app)
     assert not any(b.label == "Enregistrer la correspondance" for b in app.button)  # nothing to save, no button
     assert not (tmp_path / "correspondances.yaml").exists() and not app.metric
+    assert not app.error  # not also the analysis's error, which offered the mapping just said to be impossible
+    app.switch_page("app_pages/chiffre_affaires.py").run()
+    assert "les fichiers du mois sont incomplets ou inutilisables" in texts(app)
 
 
 def test_a_file_dropped_again_under_the_same_name_with_other_content_is_said(real_app, real_frames):
