@@ -2,7 +2,7 @@
 here (never a simulation, never the sample)."""
 import streamlit as st
 
-from bottleneck_core.formatting import month_label, of_month
+from bottleneck_core.formatting import month_label, number, of_month
 from bottleneck_core.runs.history import HistoryError, compare_periods, current_runs, record_run
 from bottleneck_core.views.figures import comparison_kpis, every_month
 from bottleneck_core.views.lineage import removed_table
@@ -19,7 +19,12 @@ if record is not None:
         st.caption("Les données d'exemple ne sont jamais enregistrées dans l'historique.")
     else:
         repeated_exports(record)  # last month's exports about to be recorded as this month's: said here too
-        if st.button(f"Enregistrer l'analyse {of_month(record.period)} dans l'historique", icon=":material/save:",
+        if state.result.simulated:  # said where the button is, not only in its tooltip
+            st.caption(f"Le seuil simulé ({number(state.result.threshold)}) n'est jamais enregistré : le bouton "
+                       f"enregistre l'analyse au seuil de la configuration ({number(record.threshold)}).")
+        if st.button(f"Enregistrer l'analyse {of_month(record.period)} dans l'historique"
+                     + (f" (seuil {number(record.threshold)})" if state.result.simulated else ""),
+                     icon=":material/save:",
                      help="L'analyse au seuil de la configuration ; une simulation n'est jamais enregistrée."):
             try:
                 stored = record_run(record)

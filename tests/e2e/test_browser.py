@@ -203,6 +203,7 @@ def test_a_simulated_threshold_never_reaches_the_history(page, real_paths):
     page.get_by_text("49 vins premium").first.wait_for()
     go_to(page, "historique")
     assert "seuil simulé 1,50" in main_text(page)
+    assert "Le seuil simulé (1,50) n'est jamais enregistré" in main_text(page)  # not only in the tooltip
     click_button(page, "Enregistrer l'analyse")
     page.get_by_text("enregistrée dans l'historique").first.wait_for()
     click_button(page, "Revenir au seuil de la configuration")
