@@ -172,6 +172,13 @@ def test_the_panel_settings_make_the_filter_and_count_what_the_user_set():
     assert filter_from({"premium": "oui"})[:2] == (ProductFilter(premium=True), 1)
 
 
+def test_a_minimum_price_above_the_maximum_is_said_and_not_applied():
+    chosen, active, unreadable = filter_from({"low": "120", "high": "50"})
+    assert chosen == ProductFilter() and active == 0
+    assert [str(e) for e in unreadable] == ["Le prix minimum (120,00 €) dépasse le prix maximum (50,00 €) : ces deux "
+                                            "filtres ne sont pas appliqués."]
+
+
 def test_every_stock_status_chosen_is_no_filter_and_keeps_the_products_of_unknown_status():
     products = pd.DataFrame({"name": ["A", "B", "C"], "sku": ["1", "2", "3"], "product_id": ["1", "2", "3"],
                              "stock_status": ["instock", "outofstock", None]})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError
+from ..formatting import number
 from ..labels import STOCK_STATUSES, VALUE_LABELS, french_columns, french_values
 from ..pipeline import PipelineResult
 from ..steps.lineage import REASON
@@ -68,6 +69,10 @@ def filter_from(settings: dict, text: str = "", fixed_premium: bool | None = Non
         except InputError as error:
             prices[bound] = None
             errors.append(error)
+    if prices["low"] is not None and prices["high"] is not None and prices["low"] > prices["high"]:
+        errors.append(InputError(f"Le prix minimum ({number(prices['low'])} €) dépasse le prix maximum "
+                                 f"({number(prices['high'])} €) : ces deux filtres ne sont pas appliqués."))
+        prices = {"low": None, "high": None}
     answer = {name: CHOICES[settings.get(name) or "tous"] for name in ("premium", "sold", "onsale")}
     stock = frozenset(settings.get("stock") or ())
     if statuses and stock >= set(statuses):

@@ -300,6 +300,20 @@ def test_a_searched_list_comes_back_as_it_was_left_after_a_wine_s_page(page, rea
     assert search.input_value() == "Champagne"
 
 
+def test_a_minimum_price_above_the_maximum_is_said_not_an_empty_list(page, real_paths):
+    upload_real(page, real_paths)
+    go_to(page, "chiffre-affaires")
+    page.get_by_text("Filtrer et trier").first.click()
+    wait_idle(page)
+    key(page, "revenue_low").locator("input").fill("120")
+    high = key(page, "revenue_high").locator("input")
+    high.fill("50")
+    high.press("Enter")
+    page.get_by_text("dépasse le prix maximum").first.wait_for()
+    wait_idle(page)
+    assert "714 produits affichés sur 714" in main_text(page)
+
+
 def test_a_renamed_price_column_goes_through_the_mapping(page, real_paths, real_frames, tmp_path):
     renamed = tmp_path / "erp_novembre.xlsx"
     real_frames["erp"].rename(columns={"price": "prix"}).to_excel(renamed, index=False)
