@@ -92,6 +92,17 @@ def test_a_file_like_no_export_is_refused_with_its_columns():
     assert "ses colonnes ne correspondent à aucun export attendu (colonnes trouvées : date, montant)" in str(err.value)
 
 
+def test_a_long_list_of_columns_in_a_message_says_how_many_it_leaves_out(real_frames):
+    web = real_frames["web"].rename(columns={"total_sales": "ventes"})
+    with pytest.raises(InputError) as err:
+        read_source(csv_bytes(web), "web", "web_ventes.csv")
+    assert "colonne obligatoire absente : « total_sales »" in str(err.value)
+    assert f"{', '.join(web.columns[:12])} et {len(web.columns) - 12} autres)" in str(err.value)
+    with pytest.raises(NotAnExport) as err:
+        identify(csv_bytes(pd.DataFrame({f"c{i}": [1] for i in range(13)})), "autre.csv")
+    assert "c10, c11 et 1 autre)" in str(err.value)
+
+
 def test_a_file_that_lost_a_required_column_is_identified_with_what_it_lacks(real_frames):
     guess = identify(csv_bytes(real_frames["erp"].rename(columns={"price": "prix"})), "erp.csv")
     assert (guess.kind, guess.missing, guess.table) == ("erp", ("price",), None)

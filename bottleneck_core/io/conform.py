@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .cells import Sheet
-from .contracts import CONTRACTS, KEY, NUMBER, closest_kind, fold_header, guess_kind
+from .contracts import CONTRACTS, KEY, NUMBER, closest_kind, columns_found, fold_header, guess_kind
 from .values import BadValues, cell_text, read_keys, read_numbers, read_texts, typed_column
 
 REPAIR_COLUMNS = ["source_row", "column", "original", "repaired"]
@@ -44,8 +44,7 @@ def missing_columns_error(where: str, kind: str, missing: list[str], headers: li
                 "avec toutes ses colonnes.")
     else:
         hint = f"Ce fichier ne ressemble pas à l'export {label} attendu."
-    found = ", ".join(str(h) for h in headers[:12]) or "aucune"
-    return InputError(f"{word} : {names} (colonnes trouvées : {found}).", file=where, hint=hint)
+    return InputError(f"{word} : {names} (colonnes trouvées : {columns_found(headers)}).", file=where, hint=hint)
 
 
 def conform(sheet: Sheet, kind: str, file_name: str, mapping: dict[str, str] | None = None

@@ -70,3 +70,10 @@ def closest_kind(headers: list[str]) -> str | None:
     scored = [(len(folded & set(c.required)), len(folded & c.known), c.kind) for c in CONTRACTS.values()]
     best = max(scored)
     return best[2] if best[0] >= 1 and best[1] >= 2 else None
+
+
+def columns_found(headers: list, shown: int = 12) -> str:
+    """A file's columns as an error message lists them: the first ones, then how many more (never cut silently)."""
+    names = ", ".join(str(h) for h in headers[:shown]) or "aucune"
+    rest = len(headers) - shown
+    return names + (f" et {rest} autre{'s' if rest > 1 else ''}" if rest > 0 else "")

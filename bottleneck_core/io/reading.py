@@ -10,7 +10,7 @@ import pandas as pd
 from ..errors import InputError
 from .cells import Sheet
 from .conform import conform
-from .contracts import CONTRACT_HINT, CONTRACTS, closest_kind, fold_header, guess_kind, wanted_columns
+from .contracts import CONTRACT_HINT, CONTRACTS, closest_kind, columns_found, fold_header, guess_kind, wanted_columns
 from .files import Readable, RawFile, detect_format, named_raw
 from .sandbox import Parse, finish_parse, parse_file, start_parse, start_reading
 
@@ -175,8 +175,8 @@ def identify_all(files: list[tuple[Readable, str | None]], mapping: Mapping | No
 def _guess(raw: RawFile, parsed: Sheet, mapping: Mapping | None) -> SourceGuess:
     kind, missing = recognise(parsed["headers"], mapping)
     if kind is None:
-        found = ", ".join(str(h) for h in parsed["headers"][:12]) or "aucune"
-        raise NotAnExport(f"ses colonnes ne correspondent à aucun export attendu (colonnes trouvées : {found}).",
+        raise NotAnExport("ses colonnes ne correspondent à aucun export attendu (colonnes trouvées : "
+                          f"{columns_found(parsed['headers'])}).",
                          file=raw.name, hint=CONTRACT_HINT)
     if missing:
         return SourceGuess(raw, parsed, kind, missing)
