@@ -145,14 +145,18 @@ def read_workbook(data: bytes, file_name: str, fmt: str, wanted: frozenset[str])
                     chosen = (index, meta.name, sheet.start or (0, 0), rows)
                     break
         several = len(workbook.sheet_names) > 1
+        hidden = any(not str(meta.visible).endswith("Visible") for meta in workbook.sheets_metadata)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # calamine's Rust panics derive from BaseException
         kind = "un ancien classeur .xls illisible" if fmt == "xls" else "un classeur endommagé"
         raise InputError(f"c'est {kind} : son contenu ne peut pas être lu.", file=file_name, hint=ADVICE) from None
+    if chosen is None and not hidden:
+        raise InputError("le classeur est vide : aucune de ses feuilles ne contient de données.", file=file_name,
+                         hint="Vérifiez que c'est le bon fichier, ou réexportez-le depuis son application d'origine.")
     if chosen is None:
         raise InputError("aucune feuille visible du classeur ne contient de données.", file=file_name,
-                         hint="Affichez la feuille des données ou placez-la en premier, puis enregistrez.")
+                         hint="Affichez la feuille des données (elle est masquée), puis enregistrez.")
     index, name, start, rows = chosen
     first = next(i for i, row in enumerate(rows) if any(cell != "" for cell in row))
     header_row = start[0] + first + 1  # spreadsheet row of the header, 1-based
