@@ -24,7 +24,7 @@ if wanted in choices and wanted != session.get("wine_shown"):
     session["wine_choice"] = wanted
 elif session.get("wine_choice") not in choices:
     session["wine_choice"] = session.get("wine_shown") if session.get("wine_shown") in choices else None
-product_id = st.selectbox("Vin", list(choices), key="wine_choice", format_func=choices.get,
+product_id = st.selectbox("Vin", list(choices), key="wine_choice", format_func=choices.get, filter_mode="contains",
                           placeholder="Rechercher un vin par son nom ou son identifiant…")
 if product_id is None:
     st.info("Choisissez un vin, ou cliquez sur une ligne d'une liste de produits.", icon=":material/wine_bar:")

@@ -159,7 +159,13 @@ def test_a_wine_is_found_by_its_name_its_id_or_its_sku(real_result):
     choices = wine_choices(real_result)
     sku = real_result.products.set_index("product_id").loc["4352", "sku"]
     assert choices["4352"] == f"Champagne Egly-Ouriet Grand Cru Millésimé 2008 (id 4352 · sku {sku})"
-    assert len(choices) == 714 and sum("sku 7818)" in label for label in choices.values()) == 1
+    assert sum("sku 7818)" in label for label in choices.values()) == 1
+    # Every product of the ERP can be looked up, those left out of the merge after the merged ones, with why.
+    assert list(choices)[:714] == real_result.products["product_id"].tolist() and len(choices) == 825
+    assert choices["4055"] == "Produit 4055 (id 4055 · hors fusion : id_web manquant dans la LIAISON)"
+    left_out = wine(real_result, "4055")
+    assert not left_out.merged and left_out.name == "Produit 4055" and len(left_out.sources["ERP"]) == 1
+    assert left_out.lines == ("Ce produit n'est pas dans la fusion : id_web manquant dans la LIAISON.",)
 
 
 def test_the_panel_settings_make_the_filter_and_count_what_the_user_set():

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..formatting import euros, integer, number, plural
 from ..pipeline import PipelineResult
+from ..steps.merging import readable_titles
 from .products import readable
 
 
@@ -25,12 +26,23 @@ class Wine:
 
 
 def wine_choices(result: PipelineResult) -> dict[str, str]:
-    """Every merged wine as `name (id 4352 · sku 7818)`, best sellers first, for a search box: found by its name,
-    its product_id or its sku, as in the product lists."""
+    """Every merged wine as `name (id 4352 · sku 7818)`, best sellers first, then every other product of the ERP as
+    `Produit 4055 (id 4055 · hors fusion : id_web manquant dans la LIAISON)`, for a search box: found by its name, its
+    product_id or its sku, as in the product lists."""
     products = result.products
     names = products["name"].fillna(products["sku"]).fillna("")
-    return dict(zip(products["product_id"],
-                    names + " (id " + products["product_id"] + " · sku " + products["sku"].fillna("—") + ")"))
+    choices = dict(zip(products["product_id"],
+                       names + " (id " + products["product_id"] + " · sku " + products["sku"].fillna("—") + ")"))
+    erp, liaison, web = (result.sources[k].frame for k in ("erp", "liaison", "web"))
+    others = erp["product_id"].dropna().drop_duplicates()
+    others = others[~others.isin(products["product_id"])]
+    titles = readable_titles(web.dropna(subset=["sku", "post_title"]).drop_duplicates("sku").set_index("sku")[
+        "post_title"])
+    links = liaison.dropna(subset=["product_id"]).drop_duplicates("product_id").set_index("product_id")["id_web"]
+    left_out = result.step("merge").removed.drop_duplicates("product_id").set_index("product_id")["motif"]
+    found = others.map(links).map(titles).fillna("Produit " + others)
+    why = others.map(left_out).fillna("écarté au nettoyage")
+    return choices | dict(zip(others, found + " (id " + others + " · hors fusion : " + why + ")"))
 
 
 def _rows(frame: pd.DataFrame, column: str, key: str | None) -> pd.DataFrame:
@@ -52,7 +64,8 @@ def wine(result: PipelineResult, product_id: str, history: pd.DataFrame | None =
         left_out = result.step("merge").removed
         reason = left_out.loc[left_out["product_id"] == product_id, "motif"]
         why = reason.iloc[0] if len(reason) else "absent de l'ERP nettoyé"
-        name = sources["WEB"]["Titre (WEB)"].dropna().iloc[0] if len(sources["WEB"]) else product_id
+        titles = readable_titles(web.loc[web["sku"] == id_web, "post_title"].dropna()) if id_web else pd.Series()
+        name = titles.iloc[0] if len(titles) else f"Produit {product_id}"
         return Wine(product_id, name, False, sources, (f"Ce produit n'est pas dans la fusion : {why}.",), None,
                     history if history is not None else pd.DataFrame())
     row = merged.iloc[0]

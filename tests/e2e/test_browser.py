@@ -272,6 +272,14 @@ def test_the_wine_page_opens_from_the_premium_list_with_the_figures_of_the_real_
         wait_idle(page)
         assert page.locator('[data-testid="stMain"] h3').first.inner_text() == chosen["name"], product_id
         assert f"produit={product_id}" in page.url
+    box.click()
+    box.fill("Lebrun")  # only wines whose label holds what is typed (a fuzzy match offered « Emile Boeckel »)
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    assert options.count() and all("lebrun" in o.lower() for o in options.all_inner_texts())
+    box.fill("4055")  # a product left out of the merge can be looked up too, and says why
+    page.get_by_role("option", name=re.compile(r"\(id 4055 · hors fusion")).first.click()
+    page.get_by_text("Ce produit n'est pas dans la fusion : id_web manquant dans la LIAISON.").first.wait_for()
 
 
 def test_a_searched_list_comes_back_as_it_was_left_after_a_wine_s_page(page, real_paths, real_result):
