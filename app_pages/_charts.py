@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,9 +25,13 @@ def as_text(label: object) -> str:
     return html.escape(str(label), quote=False)
 
 
-def short(name: str, length: int = 32) -> str:
-    """A long wine name cut for an axis (the whole name stays in the hover text)."""
-    return name if len(name) <= length else name[:length - 1].rstrip() + "…"
+def short(name: str, width: int = 30) -> str:
+    """A wine name on at most two lines for an axis, whole in most cases (the cuvée or vintage that tells two wines
+    of one house apart is at its end); a longer one is cut at its second line's end (whole in the hover text)."""
+    lines = textwrap.wrap(name, width, break_on_hyphens=False) or [name]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return "<br>".join(lines)
 
 
 @small_table_figure
@@ -40,7 +45,7 @@ def top_revenue_bars(top: pd.DataFrame) -> go.Figure:
                               orientation="h", marker_color=WINE, customdata=names.map(as_text),
                               hovertemplate="%{customdata}<br>%{x:,.2f} €<extra></extra>"))
     figure.update_layout(title=f"Top {len(top)} des vins par chiffre d'affaires", xaxis_title="Chiffre d'affaires (€)",
-                         xaxis_tickformat=EURO_TICKS, height=max(420, 24 * len(top)), **FRENCH)
+                         xaxis_tickformat=EURO_TICKS, height=max(420, 44 * len(top)), bargap=0.4, **FRENCH)
     return figure
 
 

@@ -495,6 +495,12 @@ def test_at_800_px_the_tables_have_the_screen_and_every_page_is_one_click_away(b
         main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
         table = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
         assert main["width"] >= 720 and table["width"] >= 720, (main, table)
+        # The top 20's names whole on the axis (two Egly-Ouriet cuvées both read « Champagne Egly-Ouriet Grand Cru… »)
+        labels = page.locator('[data-testid="stPlotlyChart"] .ytick text').evaluate_all(
+            "texts => texts.map(t => [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ')"
+            " || t.textContent)")
+        assert "6. Champagne Egly-Ouriet Grand Cru Blanc de Noirs" in labels, labels
+        assert "7. Champagne Egly-Ouriet Grand Cru Millésimé 2008" in labels, labels
     finally:
         page.context.close()
 
