@@ -75,9 +75,15 @@ diff = compare_periods(before, after)
 kpis(comparison_kpis(diff))
 tabs = st.tabs(["Entrés en premium", "Sortis du premium", "Plus fortes variations de CA", "Nouveaux produits",
                 "Produits disparus"])
-for tab, frame, none in zip(tabs, [diff.entered_premium, diff.left_premium, diff.revenue_changes, diff.new_products,
-                                   diff.vanished_products],
-                           ["Aucun vin entré en premium.", "Aucun vin sorti du premium.", "Aucun CA n'a changé.",
-                            "Aucun nouveau produit.", "Aucun produit disparu."]):
+crossing = ("Un vin passe le seuil quand son prix change ou quand les prix du mois changent (moyenne, écart type) : "
+            "son z-score avant et après le dit.")
+for tab, frame, none, note in zip(
+        tabs, [diff.entered_premium, diff.left_premium, diff.revenue_changes, diff.new_products, diff.vanished_products],
+        ["Aucun vin entré en premium.", "Aucun vin sorti du premium.", "Aucun CA n'a changé.",
+         "Aucun nouveau produit.", "Aucun produit disparu."],
+        [crossing, crossing, f"Les {len(diff.revenue_changes)} plus fortes variations, produits nouveaux (CA avant « — ») "
+                             "et disparus (CA après « — ») compris.", None, None]):
     with tab:
+        if note and len(frame):
+            st.caption(note)
         french_table(removed_table(frame), empty=none)

@@ -14,11 +14,12 @@ COLUMN_LABELS = {
     "motif": "Motif", "file": "Fichier", "column": "Colonne", "original": "Valeur lue", "repaired": "Valeur retenue",
     "period": "Mois", "revenue_before": "CA avant (€)", "revenue_after": "CA après (€)",
     "price_before": "Prix avant (€)", "price_after": "Prix après (€)", "revenue_change": "Écart de CA (€)",
+    "price_zscore_before": "Z-score avant", "price_zscore_after": "Z-score après",
 }
 # How each column's numbers read: euros with two decimals, counts, z-scores, spreadsheet row numbers.
 COLUMN_UNITS = {"price": "€", "revenue": "€", "revenue_before": "€", "revenue_after": "€", "price_before": "€",
                 "price_after": "€", "revenue_change": "€", "total_sales": "count", "stock_quantity": "count",
-                "price_zscore": "z", "source_row": "row", "erp_row": "row", "web_row": "row",
+                "price_zscore": "z", "price_zscore_before": "z", "price_zscore_after": "z", "source_row": "row", "erp_row": "row", "web_row": "row",
                 "liaison_row": "row"}
 
 SOURCE_LABELS = {"erp": "ERP", "liaison": "LIAISON", "web": "WEB"}

@@ -242,14 +242,23 @@ def test_compare_finds_entries_exits_and_changes(real_result):
     after.loc[after.index[0], "premium"] = not after.loc[after.index[0], "premium"]
     after.loc[after.index[-1], "premium"] = True
     after.loc[after.index[1], "revenue"] += 500
-    after = pd.concat([after.iloc[:-2], before.iloc[[-1]].assign(product_id="nouveau", premium=False)])
+    ids = before["product_id"]
+    after = pd.concat([after.drop(index=after.index[2]), before.iloc[[3]].assign(product_id="nouveau", premium=False)])
     diff = compare_products(before, after, "2026-09", "2026-10")
-    assert diff.revenue_changes["product_id"].iloc[0] == before["product_id"].iloc[1]
-    assert diff.revenue_changes["revenue_change"].iloc[0] == 500
-    assert len(diff.revenue_changes) == 1  # the one product whose revenue moved; the unchanged ones are no change
+    changes = diff.revenue_changes.set_index("product_id")["revenue_change"]
+    assert changes[ids.iloc[1]] == 500 and changes.abs().is_monotonic_decreasing  # the largest first
+    assert changes[ids.iloc[2]] == -before["revenue"].iloc[2] and changes["nouveau"] == before["revenue"].iloc[3]
+    # The product whose revenue moved, the one vanished (to 0 €) and the new one (from 0 €); the unchanged ones are
+    # no change, and the changes listed add up to the month's.
+    assert set(diff.revenue_changes["product_id"]) == {ids.iloc[1], ids.iloc[2], "nouveau"}
+    assert round(diff.revenue_changes["revenue_change"].sum(), 2) == diff.revenue_change
     assert compare_products(before, before, "2026-09", "2026-10").revenue_changes.empty
-    assert diff.new_products["product_id"].tolist() == ["nouveau"] and len(diff.vanished_products) == 2
+    assert diff.new_products["product_id"].tolist() == ["nouveau"]
+    assert diff.vanished_products["product_id"].tolist() == [ids.iloc[2]]
     assert diff.revenue_change == round(diff.revenue_after - diff.revenue_before, 2)
+    flipped = {ids.iloc[0]: bool(after.loc[after.index[0], "premium"]), ids.iloc[-1]: True}
+    assert set(diff.entered_premium["product_id"]) == {p for p, now in flipped.items() if now}
+    assert {"price_zscore_before", "price_zscore_after"} <= set(diff.left_premium.columns)
 
 
 def test_cli_compare_prints_what_changed(real_result, history, capsys):

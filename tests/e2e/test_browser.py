@@ -611,6 +611,37 @@ def test_the_changes_since_last_month_and_the_step_summary_read_whole_at_800_px(
         page.context.close()
 
 
+def test_a_comparison_of_two_months_accounts_for_vanished_wines_and_says_why_wines_crossed(
+        browser, app_url, real_paths, real_frames, real_result, tmp_path):
+    """November lost its best seller's WEB row: the largest revenue changes held only the wines of both months (the
+    month's fall unexplained), and a wine leaving premium at an unchanged price did not say why."""
+    from bottleneck_core import run_pipeline
+    from bottleneck_core.runs.history import record_run
+
+    best, dearest = real_result.products.iloc[0], real_result.products.sort_values("price").iloc[-1]
+    web = real_frames["web"].loc[real_frames["web"]["sku"].astype(str) != best["sku"]]
+    erp = real_frames["erp"].copy()  # the dearest wine dearer: the month's prices spread, 4132 (88,40 €) drops out
+    erp.loc[erp["product_id"].astype(str) == dearest["product_id"], "price"] = 600
+    november = run_pipeline(erp, real_frames["liaison"], web, period="2026-11")
+    history = str(tmp_path / "historique.duckdb")  # the app's own history (conftest.start_app)
+    record_run(real_result, history)
+    record_run(november, history)
+    page = open_app(browser, app_url)
+    try:
+        go_to(page, "historique")
+        page.get_by_role("tab", name="Plus fortes variations de CA").click()
+        page.get_by_text("produits nouveaux (CA avant « — ») et disparus").first.wait_for()
+        changes = next(t for t in reversed(tables_received(page)) if "Écart de CA (€)" in t.columns)
+        assert best["name"] in changes["Vin"].tolist(), changes
+        page.get_by_role("tab", name="Sortis du premium").click()
+        page.get_by_text("son z-score avant et après le dit").first.wait_for()
+        left = next(t for t in reversed(tables_received(page)) if "Z-score avant" in t.columns)
+        row = left.loc[left["Identifiant produit"] == "4132"].iloc[0]
+        assert (row["Prix avant (€)"], row["Prix après (€)"], row["Z-score avant"]) == ("88,40 €", "88,40 €", "2,01")
+    finally:
+        page.context.close()
+
+
 def test_a_month_recorded_in_one_session_is_compared_with_in_the_next(browser, app_url, real_paths):
     first = open_app(browser, app_url)
     try:
