@@ -270,8 +270,23 @@ def test_cli_compare_prints_what_changed(real_result, history, capsys):
     assert main(["compare", "2026-09", "2026-10", "--db", history]) == 0
     out = capsys.readouterr().out
     assert "Vins entrés en premium : 19" in out and "Vins sortis du premium : 0" in out
+    assert "Z-score 2026-09" in out
     assert main(["compare", "2026-09", "2030-01", "--db", history]) == 2
     assert "aucune analyse enregistrée pour 2030-01" in capsys.readouterr().err
+
+
+def test_cli_compare_counts_a_vanished_best_seller_among_the_largest_changes(real_result, history, capsys):
+    from bottleneck_core.runs.cli import main
+
+    record_run(as_month(real_result, "2026-09"), history)
+    record_run(replace(as_month(real_result, "2026-10"), products=real_result.products.iloc[1:]), history)
+    assert main(["compare", "2026-09", "2026-10", "--db", history]) == 0
+    out = capsys.readouterr().out
+    changes = out.split("Plus fortes variations de CA : ")[1].split("\n\n")[0]
+    best = real_result.products.iloc[0]
+    line = next(l for l in changes.splitlines() if l.startswith(best["product_id"]))
+    revenue = f"{best['revenue']:,.2f}".replace(",", " ").replace(".", ",")
+    assert line.split("  ")[0].strip() == best["product_id"] and line.endswith(f"—           -{revenue} €"), line
 
 
 def test_the_copy_command_moves_a_duckdb_history_into_postgresql_once(real_result, db, postgres_database, capsys):

@@ -123,7 +123,7 @@ def history_command(args: argparse.Namespace) -> int:
 
 def compare_command(args: argparse.Namespace) -> int:
     from ..config import check_period
-    from ..formatting import euros, integer, percent, signed
+    from ..formatting import euros, integer, number, percent, signed
     from .history import HistoryError, compare_periods
 
     before, after = check_period(args.before), check_period(args.after)
@@ -136,16 +136,23 @@ def compare_command(args: argparse.Namespace) -> int:
              f"{signed(euros(abs(diff.revenue_change)), diff.revenue_change)}"
              + (f" ({signed(percent(abs(share)), share)})" if share is not None else "")]
 
+    def cell(column: str, value) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return "—"  # the product is absent that month
+        if isinstance(value, float):
+            return number(value) if "zscore" in column else euros(value)
+        return str(value)
+
     def section(title: str, frame, columns: list[str], headers: list[str]) -> None:
         lines.append(f"\n{title} : {integer(len(frame))}")
         if len(frame):
-            rows = [[euros(v) if isinstance(v, float) else ("—" if v is None else str(v)) for v in row]
-                    for row in frame[columns].itertuples(index=False)]
+            rows = [[cell(c, v) for c, v in zip(columns, row)] for row in frame[columns].itertuples(index=False)]
             lines.append(table(headers, rows))
 
-    prices = ["product_id", "name", "price_before", "price_after"]
-    section("Vins entrés en premium", diff.entered_premium, prices, ["Produit", "Vin", f"Prix {before}", f"Prix {after}"])
-    section("Vins sortis du premium", diff.left_premium, prices, ["Produit", "Vin", f"Prix {before}", f"Prix {after}"])
+    prices = ["product_id", "name", "price_before", "price_after", "price_zscore_before", "price_zscore_after"]
+    price_headers = ["Produit", "Vin", f"Prix {before}", f"Prix {after}", f"Z-score {before}", f"Z-score {after}"]
+    section("Vins entrés en premium", diff.entered_premium, prices, price_headers)
+    section("Vins sortis du premium", diff.left_premium, prices, price_headers)
     section("Plus fortes variations de CA", diff.revenue_changes,
             ["product_id", "name", "revenue_before", "revenue_after", "revenue_change"],
             ["Produit", "Vin", f"CA {before}", f"CA {after}", "Écart"])
