@@ -137,6 +137,14 @@ class MonthState:
     mapping: dict = field(default_factory=dict)  # the column mapping the files were read with
 
 
+def config_in_use(state: MonthState):
+    """The configuration the month is (or will be) checked against: the analysis's own, else the one chosen."""
+    if state.record is not None:
+        return state.record.config
+    config = st.session_state.config_file
+    return load_config(config[1], config[0]) if config else load_config(DEFAULT_CONFIG_PATH)
+
+
 @st.cache_resource(show_spinner="Analyse en cours…", max_entries=16, ttl=600)
 def analyse(key: tuple, _guesses: dict, _config: tuple | None, period: str, _mapping: dict):
     """The month's analysis, cached on the files' content, the configuration, the mapping, the period and the

@@ -17,7 +17,9 @@ REFERENCE_CHECK_IDS = ("erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_
                        "revenue_total", "premium_count")
 COUNT_CHECK_IDS = frozenset(REFERENCE_CHECK_IDS) - {"revenue_total"}
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[1] / "config" / "test_config.yaml"
-TEMPLATE_HINT = "Reprenez le modèle config/test_config.yaml."
+TEMPLATE_HINT = ("Partez du modèle test_config.yaml (« Télécharger le modèle » dans la configuration de l'application) "
+                 "ou du format de l'ancien pipeline Kestra.")
+_FRENCH_NUMBER = re.compile(r"-?(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,]\d+)?")
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 # The earlier Kestra pipeline's keys, nested by stage, and the check id each stands for.
@@ -161,8 +163,9 @@ def _refuse_unknown(document: dict, allowed: tuple[str, ...], label: str, prefix
     unknown = sorted(str(k) for k in document if k not in allowed)
     if unknown:
         where = f" pour « {prefix.rstrip('.')} »" if prefix else ""
-        raise InputError(f"clés inconnues{where} : {', '.join(unknown)} (clés reconnues : {', '.join(allowed)}).",
-                         file=label, hint=TEMPLATE_HINT)
+        kestra = "" if prefix else " ; ou celles de l'ancien pipeline Kestra : nettoyage, fusion, calculs, identification"
+        raise InputError(f"clés inconnues{where} : {', '.join(unknown)} (clés reconnues : {', '.join(allowed)}"
+                         f"{kestra}).", file=label, hint=TEMPLATE_HINT)
 
 
 def _parse_kestra(document: dict, label: str) -> Config:
@@ -196,6 +199,9 @@ def _expectation(check_id: str, expected: float, tolerance: float, label: str) -
 
 
 def _number(value: object, label: str, key: str) -> float:
+    """A number as YAML reads it, or written the French way between quotes (« 70 568,60 »)."""
+    if isinstance(value, str) and _FRENCH_NUMBER.fullmatch(value.strip()):
+        value = float(re.sub(r"[ \u00a0\u202f]", "", value.strip()).replace(",", "."))
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InputError(f"« {key} » doit être un nombre, pas « {value} ».", file=label, hint=TEMPLATE_HINT)
     return float(value)

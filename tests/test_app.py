@@ -300,6 +300,9 @@ def test_the_kestra_config_of_migrating_users_is_accepted(real_app, real_data):
         (path.name, path.read_bytes(), "text/yaml")).run()
     assert not real_app.exception and not real_app.error
     assert "test_config_kestra.yaml" in texts(real_app) and "7 / 7" in texts(real_app)
+    # What it holds, said where it was dropped (only its name was).
+    assert "Chiffre d'affaires total : 70 568,60 € (à 0,01 € près)" in texts(real_app)
+    assert "Seuil de z-score : 2,00" in texts(real_app)
 
 
 def test_a_hostile_config_is_refused_in_french(real_app):

@@ -35,6 +35,8 @@ def test_coverage_levels_and_the_allowed_monthly_change_can_be_set():
 @pytest.mark.parametrize("text, fragment", [
     (b"zscore_threshold: deux\n", "« zscore_threshold » doit être un nombre"),
     (b"seuil: 2\n", "clés inconnues : seuil"),
+    (b"seuil: 2\n", "ou celles de l'ancien pipeline Kestra : nettoyage, fusion, calculs, identification"),
+    (b"checks:\n  revenue_total: '1.500,50'\n", "doit être un nombre, pas « 1.500,50 »"),  # two readings: refused
     (b"checks:\n  erp_rows: 12.5\n", "nombre entier"),
     (b"checks:\n  ca: 3\n", "contrôle inconnu « ca »"),
     (b"coverage:\n  erp_matched: {error_below: 80}\n", "une part entre 0 et 1"),
@@ -48,6 +50,30 @@ def test_bad_configs_are_refused_in_french(text, fragment):
     with pytest.raises(InputError) as err:
         load_config(text, "config.yaml")
     assert fragment in str(err.value) and "config.yaml" in str(err.value)
+
+
+def test_figures_written_the_french_way_between_quotes_are_read():
+    config = load_config("checks:\n  revenue_total: \"70 568,60\"\n  erp_rows: '825'\n".encode(), "config.yaml")
+    assert config.expectations["revenue_total"].expected == 70568.60 and config.expectations["erp_rows"].expected == 825
+    kestra = load_config("calculs:\n  ca_total: \"70\u202f568,60\"\n".encode(), "kestra.yaml")
+    assert kestra.expectations["revenue_total"].expected == 70568.60
+
+
+def test_a_configuration_is_summed_up_in_french_for_the_start_page(real_data):
+    from bottleneck_core.views.figures import config_summary
+
+    lines = config_summary(load_config(real_data / "test_config_kestra.yaml"))
+    assert lines[0] == "Seuil de z-score : 2,00" and len(lines) == 8
+    assert "Chiffre d'affaires total : 70 568,60 € (à 0,01 € près)" in lines
+    assert "Lignes ERP après dédoublonnage : 825" in lines
+    assert config_summary(load_config(b"zscore_threshold: 2.5\n"))[1].startswith("Aucun chiffre de référence")
+
+
+def test_the_template_offered_for_download_is_the_reference_configuration_in_french():
+    from bottleneck_core.config import DEFAULT_CONFIG_PATH
+
+    text = DEFAULT_CONFIG_PATH.read_text(encoding="utf-8")
+    assert "dédoublonnage" in text and "after" not in text and "rows of" not in text
 
 
 def test_absent_figures_are_simply_not_expected():

@@ -150,3 +150,21 @@ def premium_sentence(result: PipelineResult) -> str:
 def what_if(result: PipelineResult) -> list[tuple[str, str]]:
     """How many wines would be premium at the usual thresholds."""
     return [(f"Premium à z = {number(z)}", plural(count, "vin")) for z, count in premium_counts(result.products).items()]
+
+
+def config_summary(config) -> list[str]:
+    """What a configuration holds, as the start page lists it: the threshold, then each reference figure."""
+    from ..checks.rules import MONTH_FIGURES
+    from ..config import REFERENCE_CHECK_IDS
+
+    lines = [f"Seuil de z-score : {number(config.threshold)}"]
+    for check_id in REFERENCE_CHECK_IDS:
+        expected = config.expectations.get(check_id)
+        if expected is None:
+            continue
+        value = euros if check_id == "revenue_total" else integer
+        lines.append(f"{MONTH_FIGURES[check_id]} : {value(expected.expected)}"
+                     + (f" (à {value(expected.tolerance)} près)" if expected.tolerance else ""))
+    if len(lines) == 1:
+        lines.append("Aucun chiffre de référence : les contrôles de référence sont ignorés, les autres sont faits.")
+    return lines
