@@ -33,7 +33,9 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         st.button("Utiliser les données d'exemple", icon=":material/science:",
                   help="Un mois généré, avec les mêmes pièges que les vrais exports ; jamais enregistré.",
                   on_click=lambda: session.update(use_sample=True))
-with st.expander(f"Configuration : {plain(state.config_name)}", icon=":material/tune:"):
+# One label whatever the file (the header below names it): a new label made a new panel, closed on the file it
+# had just received.
+with st.expander("Configuration : seuil et chiffres de référence", icon=":material/tune:"):
     config_upload = st.file_uploader("Configuration (facultatif, YAML)", type=["yaml", "yml"],
                                      key=f"config_{session.uploads_seen}",
                                      help="Le format de la configuration fournie ou celui de l'ancien pipeline Kestra.")

@@ -322,6 +322,19 @@ def test_a_minimum_price_above_the_maximum_is_said_not_an_empty_list(page, real_
     assert "714 produits affichés sur 714" in main_text(page)
 
 
+def test_the_kestra_configuration_dropped_says_what_it_holds(page, real_paths, real_data):
+    page.get_by_text("Configuration : seuil et chiffres de référence").first.click()
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(1).set_input_files(
+        str(real_data / "test_config_kestra.yaml"))
+    page.get_by_text("Configuration utilisée : test_config_kestra.yaml").first.wait_for()
+    wait_idle(page)
+    text = main_text(page)
+    assert "Chiffre d'affaires total : 70 568,60 € (à 0,01 € près)" in text and "Vins premium" not in text
+    assert "Nombre de vins premium : 30" in text and "Seuil de z-score : 2,00" in text
+    assert "config/" not in text  # no path of the server
+
+
 def test_a_renamed_price_column_goes_through_the_mapping(page, real_paths, real_frames, tmp_path):
     renamed = tmp_path / "erp_novembre.xlsx"
     real_frames["erp"].rename(columns={"price": "prix"}).to_excel(renamed, index=False)
