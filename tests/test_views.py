@@ -34,6 +34,7 @@ def test_revenue_kpis_say_what_they_divide_by_and_the_change_since_the_previous_
     kpis = {k.label: k for k in revenue_kpis(replace(real_result, previous=previous))}
     assert (kpis["Chiffre d'affaires total"].delta, kpis["Chiffre d'affaires total"].moved) == ("+568,60 €", 1)
     assert (kpis["Produits vendus"].delta, kpis["Produits vendus"].moved) == ("-15", -1)
+    assert (kpis["CA par produit vendu"].delta, kpis["CA par produit vendu"].moved) == ("+8,30 €", 1)  # 183,30 − 175
     assert comparison_note(replace(real_result, previous=previous)).startswith("Écarts depuis septembre 2026")
     assert comparison_note(real_result) is None
     same = MonthFigures("2026-09", 2.0, {"revenue_total": real_result.revenue_total, "products_sold": 385})

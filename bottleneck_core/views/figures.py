@@ -53,13 +53,17 @@ def revenue_kpis(result: PipelineResult) -> list[Kpi]:
     before = result.previous.figures if result.previous else {}
     revenue_change, revenue_sign = change_text(result.revenue_total, before.get("revenue_total"), "€")
     sold_change, sold_sign = change_text(sold, before.get("products_sold"), "")
+    average = result.revenue_total / sold if sold else None
+    sold_before, revenue_before = before.get("products_sold"), before.get("revenue_total")
+    average_change, average_sign = change_text(average, revenue_before / sold_before if sold_before and
+                                               revenue_before is not None else None, "€")
     return [
         Kpi("Chiffre d'affaires total", euros(result.revenue_total), revenue_change,
             f"Somme de prix × ventes sur les {integer(count)} produits fusionnés.", revenue_sign),
         Kpi("Produits vendus", integer(sold), sold_change,
             f"Produits dont les ventes du mois sont positives, sur {integer(count)} produits fusionnés.", sold_sign),
-        Kpi("CA par produit vendu", euros(result.revenue_total / sold if sold else None), None,
-            f"{euros(result.revenue_total)} ÷ {plural(sold, 'produit vendu', 'produits vendus')}."),
+        Kpi("CA par produit vendu", euros(average), average_change,
+            f"{euros(result.revenue_total)} ÷ {plural(sold, 'produit vendu', 'produits vendus')}.", average_sign),
         Kpi("Part du top 20 %", percent(top_share), None,
             f"CA des {plural(top_n, 'produit')} qui vendent le plus, sur {integer(count)}, rapporté au CA total."),
     ]
