@@ -176,8 +176,7 @@ def _guess(raw: RawFile, parsed: Sheet, mapping: Mapping | None) -> SourceGuess:
     kind, missing = recognise(parsed["headers"], mapping)
     if kind is None:
         raise NotAnExport("ses colonnes ne correspondent à aucun export attendu (colonnes trouvées : "
-                          f"{columns_found(parsed['headers'])}).",
-                         file=raw.name, hint=CONTRACT_HINT)
+                          f"{columns_found(parsed['headers'])}).", file=raw.name, hint=CONTRACT_HINT)
     if missing:
         return SourceGuess(raw, parsed, kind, missing)
     try:
