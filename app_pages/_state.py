@@ -4,6 +4,7 @@ inputs are incomplete or invalid, there is no result at all: no page can show fi
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +19,7 @@ from bottleneck_core.io.reading import SourceGuess, identify_all
 SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
 SAMPLE_CONFIG = "celle de l'exemple (ses chiffres attendus)"
 DEFAULT_CONFIG = "par défaut (test_config.yaml)"  # a file's name, never its path
+LOG = logging.getLogger("bottleneck")  # the server's console: what support reads
 UNEXPECTED = ("L'analyse a rencontré une erreur inattendue. Vérifiez les fichiers déposés ; si le problème persiste, "
               "signalez-le à l'équipe.")
 
@@ -250,6 +252,8 @@ def _record_of(state: MonthState, guesses: dict, mapping: dict):
         return analyse(key, guesses, config, session.period, mapping)
     except InputError as error:
         state.error = str(error)
-    except Exception:  # a bug must not show a traceback: one French line, the app stays up
+    except Exception:  # a bug must not show a traceback: one French line, the app stays up, the log keeps it
+        LOG.exception("unexpected error in the analysis of %s (files %s)", session.period,
+                      ", ".join(g.name for g in guesses.values()))
         state.error = UNEXPECTED
     return None

@@ -381,3 +381,21 @@ def test_each_upload_is_parsed_once(real_paths, monkeypatch):
     for page in RESULT_PAGES:
         app.switch_page(page).run()
     assert sorted(seen) == ["erp.xlsx", "liaison.xlsx", "web.xlsx"]
+
+
+def test_an_unexpected_error_is_one_french_line_on_screen_and_its_traceback_in_the_server_log(real_paths, monkeypatch,
+                                                                                             caplog):
+    import bottleneck_core
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    import streamlit as st
+
+    st.cache_resource.clear()
+    monkeypatch.setattr(bottleneck_core, "run_pipeline", broken)
+    app = upload(new_app(), *real_paths)
+    assert any("erreur inattendue" in e.value for e in app.error) and "a bug" not in texts(app)
+    logged = [r for r in caplog.records if r.name == "bottleneck"]
+    assert logged and "RuntimeError: a bug" in logged[0].exc_text and "erp.xlsx" in logged[0].getMessage()
+
