@@ -36,7 +36,7 @@ def test_real_exports_exit_0_with_the_reference_checks_passed(real_paths, tmp_pa
     for check_id in ("erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_rows", "merged_rows", "revenue_total",
                      "premium_count"):
         assert any(line.startswith("OK") and line.endswith(f" {check_id}") for line in done.stdout.splitlines())
-    assert "70 568,60 €" in done.stdout and "Tous les contrôles bloquants sont réussis. 3 avertissements." in done.stdout
+    assert "70 568,60 €" in done.stdout and "Tous les contrôles bloquants sont réussis. 4 avertissements." in done.stdout
     summary = json.loads((tmp_path / "synthese.json").read_text())
     assert summary["revenue_total"] == 70568.6 and summary["premium_count"] == 30
     assert {p.name for p in tmp_path.iterdir()} == DELIVERABLES

@@ -70,9 +70,9 @@ def test_a_run_posts_one_json_summary_to_the_webhook(real_paths, tmp_path, webho
     assert set(message) == {"text", "summary", "failed_checks", "warnings"}
     assert "octobre 2026" in message["text"] and "70 568,60 €" in message["text"] and "30 vins premium" in message["text"]
     assert message["summary"] == json.loads((tmp_path / "out" / "synthese.json").read_text())
-    assert message["failed_checks"] == []  # the three warnings of the real exports, each named
+    assert message["failed_checks"] == []  # the four warnings of the real exports, each named
     assert [c["id"] for c in message["warnings"]] == ["erp_price_not_negative", "erp_stock_not_negative",
-                                                      "web_sales_conflicts"]
+                                                      "web_no_sku_sales", "web_sales_conflicts"]
     assert "SECRET-TOKEN" not in done.stdout + done.stderr
 
 

@@ -23,7 +23,15 @@ def test_the_seven_reference_figures_hold_on_the_real_exports(real_result):
         assert results[check_id].actual == pytest.approx(expected, abs=0.01)
     assert real_result.revenue_total == 70568.6 and real_result.checks_passed
     assert [c.id for c in real_result.checks if c.warning] == ["erp_price_not_negative", "erp_stock_not_negative",
-                                                               "web_sales_conflicts"]
+                                                               "web_no_sku_sales", "web_sales_conflicts"]
+
+
+def test_sales_on_web_rows_without_a_sku_are_warned_with_their_rows(real_result):
+    check = next(c for c in real_result.checks if c.id == "web_no_sku_sales")
+    assert check.warning and check.actual == 2 and check.offending["source_row"].tolist() == [355, 490]
+    assert check.message.startswith("2 lignes WEB sans sku ont des ventes (13 ventes, hors du chiffre d'affaires).")
+    removed = real_result.step("clean_web").removed
+    assert len(removed) == 85 and (removed["total_sales"].fillna(0) > 0).sum() == 2  # the other 83 sold nothing
 
 
 def test_the_thirty_premium_wines_are_the_known_ones(real_result):

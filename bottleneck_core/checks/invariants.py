@@ -143,6 +143,15 @@ def premium_checks(facts: RunFacts) -> list[CheckResult]:
     return found
 
 
+def web_no_sku_sales(step: StepResult) -> CheckResult:
+    """WEB rows removed for having no sku although they sold: sales that can reach no product, said with their
+    number (the join's coverage cannot see them, they are gone before it)."""
+    sold = rows_where(step.removed, step.removed["total_sales"].fillna(0) > 0)
+    sales = float(sold["total_sales"].sum()) if len(sold) else 0.0
+    return count_check("web_no_sku_sales", sold, f"lignes WEB sans sku ont des ventes ({plural(int(sales), 'vente')}, "
+                                                 "hors du chiffre d'affaires)")
+
+
 def run_checks(facts: RunFacts, config: Config) -> tuple[CheckResult, ...]:
     """Every check of a run, in the order of the steps: the reference figures, then the invariants."""
     erp, liaison, web = facts.erp, facts.liaison, facts.web
@@ -164,6 +173,7 @@ def run_checks(facts: RunFacts, config: Config) -> tuple[CheckResult, ...]:
         count_check("liaison_no_conflicting_duplicates",
                     conflicting_rows(facts.step("clean_liaison"), CONFLICTING_DUPLICATE, "product_id", liaison),
                     "lignes LIAISON reliant un produit à plusieurs id_web", ("product_id", "produit", "produits")),
+        web_no_sku_sales(facts.step("clean_web")),
         count_check("web_keys_unique", duplicated_keys(facts.step("dedup_web").output, "sku"),
                     "lignes WEB au sku vide ou en double"),
         count_check("web_sales_conflicts", conflicting_rows(facts.step("dedup_web"), WEB_CONFLICT, "sku", web),

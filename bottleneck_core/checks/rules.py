@@ -68,6 +68,10 @@ CHECKS: dict[str, CheckSpec] = {
         "Pas de product_id relié à deux id_web (LIAISON)", "clean_liaison", ERROR,
         "Un produit est relié à plusieurs id_web (ou à un id_web et à aucun) : la première ligne a été gardée, "
         "corrigez la liaison."),
+    "web_no_sku_sales": CheckSpec(
+        "Aucune vente sur une ligne WEB sans sku", "clean_web", WARNING,
+        "Ces lignes du site ont des ventes mais pas de sku : elles ne rejoignent aucun produit et leurs ventes "
+        "manquent au chiffre d'affaires. Renseignez leur sku dans WooCommerce."),
     "web_keys_unique": CheckSpec("sku unique et renseigné (WEB)", "dedup_web", ERROR,
                                  "Un même sku resterait plusieurs fois après dédoublonnage."),
     "web_sales_conflicts": CheckSpec(
