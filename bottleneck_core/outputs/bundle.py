@@ -45,7 +45,8 @@ def archive(result: PipelineResult, files: dict[str, bytes], app_version: str) -
         "config": result.config.source,
         "sources": [{"kind": kind, "name": t.name, "size": t.size, "sha256": t.sha256, "rows": t.raw_rows,
                      "mapped_columns": dict(t.mapped)} for kind, t in result.sources.items()],
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        # Each file under the name it has in the archive (and in the downloads).
+        "files": {download_name(name, result): hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
     files["manifeste.json"] = to_json(manifest)
     buffer = io.BytesIO()

@@ -2,6 +2,7 @@
 as a labelled simulation, the wine's page, column mapping, downloads, and every page in French at 1400 and 800 px."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
@@ -389,7 +390,11 @@ def test_real_exports_end_to_end_with_every_download(page, real_paths, tmp_path)
     assert len(pd.read_parquet(file("produits_fusionnes_"))) == 714
     assert json.loads(file("synthese_").read_text())["premium_count"] == 30
     with zipfile.ZipFile(file("bottleneck_")) as bundle:
-        assert any(name.startswith("manifeste_") for name in bundle.namelist())
+        manifest = json.loads(bundle.read(next(n for n in bundle.namelist() if n.startswith("manifeste_"))))
+        # Every file the manifest traces is in the archive under that name, with that content.
+        assert set(manifest["files"]) == set(bundle.namelist()) - {n for n in bundle.namelist()
+                                                                    if n.startswith("manifeste_")}
+        assert all(hashlib.sha256(bundle.read(n)).hexdigest() == h for n, h in manifest["files"].items())
     go_to(page, "historique")
     click_button(page, "Enregistrer l'analyse")
     page.get_by_text("enregistrée dans l'historique").first.wait_for()
