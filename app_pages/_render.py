@@ -8,16 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from bottleneck_core.formatting import euros, integer, month_label, number, percent
-from bottleneck_core.labels import COLUMN_LABELS, COLUMN_UNITS
+from bottleneck_core.labels import COLUMN_LABELS, COLUMN_UNITS, status_label
 from bottleneck_core.views.lineage import banner
 from app_pages._state import back_to_record
 
 START_PAGE = "app_pages/donnees.py"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
-BADGES = {("failed", "error"): ("échec", "red", ":material/cancel:"),
-          ("failed", "warning"): ("avertissement", "orange", ":material/warning:"),
-          "passed": ("réussi", "green", ":material/check_circle:"), "skipped": ("ignoré", "gray", ":material/remove_circle:"),
-          "not_computable": ("non calculable", "violet", ":material/help:")}
+BADGES = {("failed", "error"): ("red", ":material/cancel:"), ("failed", "warning"): ("orange", ":material/warning:"),
+          "passed": ("green", ":material/check_circle:"), "skipped": ("gray", ":material/remove_circle:"),
+          "not_computable": ("violet", ":material/help:")}  # the words are the core's (status_label)
 FORMATS = {"€": euros, "count": lambda v: integer(v), "z": lambda v: number(v), "row": lambda v: str(int(v)),
            "%": percent, "": lambda v: integer(v) if float(v).is_integer() else number(v)}
 
@@ -85,8 +84,8 @@ def repeated_exports(result) -> None:
 
 
 def badge(check) -> None:
-    label, color, icon = BADGES.get((check.status, check.severity)) or BADGES[check.status]
-    st.badge(label, color=color, icon=icon)
+    color, icon = BADGES.get((check.status, check.severity)) or BADGES[check.status]
+    st.badge(status_label(check.status, check.severity), color=color, icon=icon)
 
 
 def french_table(frame: pd.DataFrame, units: dict[str, str] | None = None, empty: str = "Aucune ligne.", **options):

@@ -29,8 +29,14 @@ STEP_TITLES = {
     "merge": "Fusion ERP – LIAISON – WEB", "revenue": "Chiffre d'affaires par produit", "premium": "Vins premium",
     "month": "Comparaison avec le mois précédent",
 }
-STATUS_LABELS = {"passed": "réussi", "failed": "échoué", "skipped": "ignoré", "not_computable": "non calculable"}
+STATUS_LABELS = {"passed": "réussi", "failed": "échec", "skipped": "ignoré", "not_computable": "non calculable"}
 SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
+
+
+def status_label(status: str, severity: str) -> str:
+    """A check's status in one word, the same on screen, in the report and in the files: a warning that fails is
+    an « avertissement », a blocking one an « échec »."""
+    return "avertissement" if (status, severity) == ("failed", "warning") else STATUS_LABELS[status]
 
 # Values as users read them on screen and in the CSV extracts: yes/no columns, WooCommerce's stock statuses and
 # row types. A value not listed (a shop's own status) is shown as the file has it.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import openpyxl
 import pandas as pd
@@ -160,3 +161,15 @@ def test_the_synthesis_sets_every_figure_compared_beside_the_previous_months(rea
     rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Produits vendus (CA > 0)"][:2] == (385, 400)  # the history keeps it: never left blank
     assert rows["Chiffre d'affaires total (€)"][:2] == (70568.6, 70000.0)
+
+
+def test_a_check_s_status_reads_the_same_in_the_report_as_on_screen(real_result):
+    from bottleneck_core.outputs.tables import check_rows
+    from bottleneck_core.views.lineage import check_line
+
+    rows = check_rows(real_result.checks).set_index("Identifiant")
+    warned = next(c for c in real_result.checks if c.id == "erp_price_not_negative")
+    assert rows.loc["erp_price_not_negative", "Statut"] == check_line(warned)["status"] == "avertissement"
+    assert rows.loc["erp_rows", "Statut"] == "réussi"
+    broken = replace(next(c for c in real_result.checks if c.id == "erp_rows"), status="failed")
+    assert check_rows((broken,))["Statut"].item() == check_line(broken)["status"] == "échec"

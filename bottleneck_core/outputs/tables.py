@@ -10,7 +10,7 @@ import pandas as pd
 from ..checks import ERROR, PASSED, WARNING, CheckResult
 from ..checks.drift import relative_change
 from ..formatting import month_label
-from ..labels import SEVERITY_LABELS, STATUS_LABELS, STEP_TITLES
+from ..labels import SEVERITY_LABELS, STEP_TITLES, status_label
 from ..pipeline import PipelineResult
 
 PRODUCT_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue"]  # revenue per product
@@ -77,7 +77,7 @@ def check_rows(checks: tuple[CheckResult, ...]) -> pd.DataFrame:
     """The checks as users read them: step, title and status first, the identifier last."""
     return pd.DataFrame({
         "Étape": [STEP_TITLES.get(c.step, c.step) for c in checks], "Contrôle": [c.title for c in checks],
-        "Gravité": [SEVERITY_LABELS[c.severity] for c in checks], "Statut": [STATUS_LABELS[c.status] for c in checks],
+        "Gravité": [SEVERITY_LABELS[c.severity] for c in checks], "Statut": [status_label(c.status, c.severity) for c in checks],
         "Attendu": [plain(c.expected) for c in checks], "Obtenu": [plain(c.actual) for c in checks],
         "Unité": [c.unit for c in checks], "Lignes en cause": [c.offending_count for c in checks],
         "Message": [c.message for c in checks], "Identifiant": [c.id for c in checks]})
