@@ -385,6 +385,9 @@ def test_real_exports_end_to_end_with_every_download(page, real_paths, tmp_path)
     assert book.sheetnames == ["CA par produit", "Vins premium", "Vins ordinaires", "Synthèse", "Contrôles"]
     synthesis = {r[0]: r[1] for r in book["Synthèse"].iter_rows(values_only=True)}
     assert synthesis["Chiffre d'affaires total (€)"] == 70568.6
+    checks = list(book["Contrôles"].iter_rows(values_only=True))
+    status = {row[-1]: row[checks[0].index("Statut")] for row in checks[1:]}
+    assert status["erp_price_not_negative"] == "avertissement" and "échoué" not in status.values()  # as on screen
     assert len(pd.read_csv(file("vins_premium_"), sep=";", decimal=",", encoding="utf-8-sig")) == 30
     assert len(pd.read_csv(file("vins_ordinaires_"), sep=";", decimal=",", encoding="utf-8-sig")) == 684
     assert len(pd.read_parquet(file("produits_fusionnes_"))) == 714
