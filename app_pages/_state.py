@@ -17,7 +17,7 @@ from bottleneck_core.io.mapping import load_mapping, mapping_path
 from bottleneck_core.io.reading import SourceGuess, identify_all
 
 SOURCE_LABELS = {kind: contract.label for kind, contract in CONTRACTS.items()}
-SAMPLE_CONFIG = "celle de l'exemple (ses chiffres attendus)"
+SAMPLE_CONFIG = "des données d'exemple (leurs propres chiffres attendus)"
 DEFAULT_CONFIG = "par défaut (test_config.yaml)"  # a file's name, never its path
 LOG = logging.getLogger("bottleneck")  # the server's console: what support reads
 UNEXPECTED = ("L'analyse a rencontré une erreur inattendue. Vérifiez les fichiers déposés ; si le problème persiste, "

@@ -72,7 +72,7 @@ def product_explorer(products: pd.DataFrame, key: str, premium: bool | None = No
     shown = sort_products(filter_products(products, chosen), settings["sort"], settings["desc"]).reset_index(drop=True)
     st.caption(f"{plural(len(shown), 'produit affiché', 'produits affichés')} sur {len(products)}"
                + (f" ({plural(active, 'filtre actif', 'filtres actifs')})" if active else "")
-               + " ; cliquez sur un vin pour ouvrir sa fiche.")
+               + (" ; cliquez sur un vin pour ouvrir sa fiche." if len(shown) else "."))
     event = french_table(shown_table(shown), key=f"{key}_table", on_select="rerun",
                          selection_mode=["single-row", "single-cell"],
                          column_config=NARROW, empty="Aucun produit ne correspond à la recherche et aux filtres.")

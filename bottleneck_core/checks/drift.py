@@ -53,8 +53,10 @@ def _not_previous_exports(facts: RunFacts, previous: MonthFigures | None) -> Che
         return result(check_id, True, "nouveaux", "nouveaux", f"Les exports et les chiffres diffèrent de ceux "
                                                               f"enregistrés pour {before}.")
     found = f"{'fichiers' if files else 'chiffres'} {of_month(previous.period)}"
-    message = (f"{what[0].upper()}{what[1:]} : ce sont sans doute les exports de ce mois-là, déposés de nouveau "
-               f"pour {now}. Vérifiez les fichiers déposés et le mois analysé.")
+    again = "c'est sans doute celui de ce mois-là, déposé" if len(files) == 1 else \
+        "ce sont sans doute les exports de ce mois-là, déposés"
+    message = (f"{what[0].upper()}{what[1:]} : {again} de nouveau pour {now}. Vérifiez les fichiers déposés et le "
+               "mois analysé.")
     return result(check_id, False, "nouveaux", found, message)
 
 

@@ -230,7 +230,7 @@ def test_the_sample_is_never_saved_as_a_month(page):
     click_button(page, "Utiliser les données d'exemple")
     page.get_by_text(PASSED).first.wait_for()
     go_to(page, "etapes")  # its checks expect the sample's own figures, and the header says so
-    assert "configuration celle de l'exemple (ses chiffres attendus)" in main_text(page)
+    assert "configuration des données d'exemple (leurs propres chiffres attendus)" in main_text(page)
     assert "config/test_config.yaml" not in main_text(page)
     go_to(page, "historique")
     assert page.get_by_role("button", name=re.compile("Enregistrer")).count() == 0
