@@ -211,7 +211,7 @@ def month() -> MonthState:
         by_kind = {kind: [r for r in state.rows if r.kind == kind] for kind in SOURCE_LABELS}
         for kind, rows in by_kind.items():
             if len(rows) > 1:
-                state.problems.append(f"Plusieurs fichiers sont reconnus comme {SOURCE_LABELS[kind]} : "
+                state.problems.append(f"Plusieurs fichiers comptent comme {SOURCE_LABELS[kind]} : "
                                       f"{' et '.join(r.name for r in rows)}. Attribuez chacun à son export (liste "
                                       "déroulante) ou retirez celui qui n'a pas sa place.")
         missing = [SOURCE_LABELS[k] for k, rows in by_kind.items() if not rows]

@@ -171,7 +171,7 @@ def test_a_second_file_recognised_as_a_present_export_is_announced_and_can_be_re
     app = upload(new_app(), ("erp_mauvais.xlsx", web.read_bytes()), liaison, web)
     assert file_names(app) == ["erp_mauvais.xlsx", "liaison.xlsx", "web.xlsx"]
     shown = texts(app)
-    assert "Plusieurs fichiers sont reconnus comme WEB : erp_mauvais.xlsx et web.xlsx" in shown
+    assert "Plusieurs fichiers comptent comme WEB : erp_mauvais.xlsx et web.xlsx" in shown
     assert "Il manque : ERP." in shown and not app.success
     app.selectbox(key="kind::erp_mauvais.xlsx").set_value("erp").run()
     assert any("ressemble à l'export WEB" in unescape(e.value) for e in app.error) and not app.success
@@ -179,7 +179,7 @@ def test_a_second_file_recognised_as_a_present_export_is_announced_and_can_be_re
 
 def test_a_wrong_assignment_after_a_good_analysis_leaves_no_stale_figure(real_app):
     real_app.selectbox(key="kind::web.xlsx").set_value("erp").run()
-    assert not real_app.success and "Plusieurs fichiers sont reconnus comme ERP" in texts(real_app)
+    assert not real_app.success and "Plusieurs fichiers comptent comme ERP" in texts(real_app)
     real_app.switch_page("app_pages/chiffre_affaires.py").run()
     assert not real_app.metric and "70 568,60 €" not in texts(real_app)
 

@@ -37,8 +37,8 @@ def missing_columns_error(where: str, kind: str, missing: list[str], headers: li
     word = "colonne obligatoire absente" if len(missing) == 1 else "colonnes obligatoires absentes"
     lookalike = guess_kind(headers)
     if lookalike and lookalike != kind:
-        hint = (f"Ce fichier ressemble à l'export {CONTRACTS[lookalike].label} : déposez-le à la place "
-                f"{CONTRACTS[lookalike].label} et déposez ici l'export {label}.")
+        hint = (f"Ce fichier ressemble à l'export {CONTRACTS[lookalike].label} : faites-le compter comme export "
+                f"{CONTRACTS[lookalike].label}, et donnez comme export {label} le vrai export {label}.")
     elif closest_kind(headers) == kind:
         hint = (f"Indiquez la colonne qui en tient lieu (correspondance de colonnes), ou réexportez l'export {label} "
                 "avec toutes ses colonnes.")

@@ -163,7 +163,7 @@ def test_a_file_recognised_as_an_export_already_there_is_announced_and_reassigna
     drop(page, copy, liaison, web)
     text = main_text(page)
     assert "erp_mauvais.xlsx" in text and "web.xlsx" in text and "liaison.xlsx" in text
-    assert "Plusieurs fichiers sont reconnus comme WEB : erp_mauvais.xlsx et web.xlsx" in text
+    assert "Plusieurs fichiers comptent comme WEB : erp_mauvais.xlsx et web.xlsx" in text
     choose(page, "kind::erp_mauvais.xlsx", "ERP")
     page.get_by_text("ressemble à l'export WEB").first.wait_for()
     assert PASSED not in main_text(page)
@@ -174,7 +174,7 @@ def test_a_wrong_assignment_after_a_good_analysis_leaves_no_stale_figure(page, r
     upload_real(page, real_paths)
     choose(page, "kind::web.xlsx", "ERP")
     text = main_text(page)
-    assert PASSED not in text and "Plusieurs fichiers sont reconnus comme ERP" in text
+    assert PASSED not in text and "Plusieurs fichiers comptent comme ERP" in text
     go_to(page, "chiffre-affaires")
     assert "70 568,60 €" not in main_text(page)
     no_exception(page)
