@@ -75,7 +75,7 @@ CHECKS: dict[str, CheckSpec] = {
     "web_keys_unique": CheckSpec("sku unique et renseigné (WEB)", "dedup_web", ERROR,
                                  "Un même sku resterait plusieurs fois après dédoublonnage."),
     "web_sales_conflicts": CheckSpec(
-        "Lignes product et attachment d'accord sur total_sales (WEB)", "dedup_web", WARNING,
+        "Lignes produit et pièce jointe d'accord sur les ventes (WEB)", "dedup_web", WARNING,
         "Pour ces sku, les deux lignes du site donnent des ventes différentes : la plus grande est gardée."),
     "merged_not_empty": CheckSpec("La fusion garde des produits", "merge", ERROR,
                                   "Aucun produit ne se retrouve dans les trois exports : les clés ne se correspondent "

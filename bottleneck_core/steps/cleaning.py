@@ -14,7 +14,7 @@ NO_PRODUCT_ID = "product_id manquant"
 NO_SKU = "sku manquant"
 DUPLICATE = "doublon exact"
 CONFLICTING_DUPLICATE = "doublon en conflit (première ligne gardée)"
-WEB_DUPLICATE = "doublon de sku (ligne product/attachment)"
+WEB_DUPLICATE = "doublon de sku (ligne produit / pièce jointe)"
 WEB_CONFLICT = "doublon de sku en conflit sur total_sales (la valeur la plus grande est gardée)"
 
 
