@@ -460,9 +460,10 @@ def test_removed_rows_read_french_with_their_reason_first(page, real_paths):
     go_to(page, "etapes")
     for step, rows in (("3. Nettoyage WEB", 85), ("5. Fusion ERP – LIAISON – WEB", 111)):
         section = page.locator('[data-testid="stExpander"]', has_text=step).first
-        section.locator("summary").first.click()
+        if section.locator("details").first.get_attribute("open") is None:  # a step with a warning opens itself
+            section.locator("summary").first.click()
         section.get_by_text(f"Afficher {rows} lignes écartées").click()
-        section.locator('[data-testid="stDataFrame"]').wait_for()
+        section.locator('[data-testid="stDataFrame"]').last.wait_for()  # after a warning's rows, if any
         wait_idle(page)
         shown = [table for table in tables_received(page) if len(table) == rows][-1]
         assert shown.columns[0] == "Motif", step
