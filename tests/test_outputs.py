@@ -173,3 +173,13 @@ def test_a_check_s_status_reads_the_same_in_the_report_as_on_screen(real_result)
     assert rows.loc["erp_rows", "Statut"] == "réussi"
     broken = replace(next(c for c in real_result.checks if c.id == "erp_rows"), status="failed")
     assert check_rows((broken,))["Statut"].item() == check_line(broken)["status"] == "échec"
+
+
+def test_the_report_s_synthesis_gives_the_verdict_as_the_screen_says_it(real_result):
+    from bottleneck_core.views.lineage import banner
+
+    book = openpyxl.load_workbook(io.BytesIO(deliverables(real_result)["rapport_ca.xlsx"]))
+    synthesis = {row[0]: row[1] for row in book["Synthèse"].iter_rows(values_only=True)}
+    assert synthesis["Verdict, comme à l'écran"] == banner(real_result).text
+    assert synthesis["Verdict, comme à l'écran"].startswith(
+        "Tous les contrôles bloquants sont réussis (7 / 7 contrôles de référence réussis)")

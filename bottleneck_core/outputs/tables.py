@@ -11,6 +11,7 @@ from ..checks import ERROR, PASSED, WARNING, CheckResult
 from ..checks.drift import relative_change
 from ..formatting import month_label
 from ..labels import SEVERITY_LABELS, STEP_TITLES, status_label
+from ..views.lineage import banner
 from ..pipeline import PipelineResult
 
 PRODUCT_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue"]  # revenue per product
@@ -106,6 +107,7 @@ def key_figures(result: PipelineResult) -> list[tuple[str, object, str, object]]
         ("Contrôles bloquants réussis", f"{sum(c.status == PASSED for c in blocking)} / {len(blocking)}", "", None),
         ("Avertissements", sum(c.severity == WARNING and c.status == "failed" for c in checks), "int", None),
         ("Tous les contrôles bloquants réussis", "oui" if result.checks_passed else "non", "", None),
+        ("Verdict, comme à l'écran", banner(result).text, "", None),  # its 7 / 7 are the reference figures
         *[(f"Fichier {t.label}", t.name, "", None) for t in result.sources.values()],
         *[(f"Lignes {label}", figures[key], "int", before.get(key)) for key, label in (
             ("erp_rows", "ERP nettoyées"), ("liaison_rows", "LIAISON nettoyées"), ("web_clean_rows", "WEB avec sku"),
