@@ -141,10 +141,19 @@ class MonthState:
 
 def config_in_use(state: MonthState):
     """The configuration the month is (or will be) checked against: the analysis's own, else the one chosen."""
-    if state.record is not None:
-        return state.record.config
-    config = st.session_state.config_file
+    return state.record.config if state.record is not None else _chosen_config(st.session_state.config_file)
+
+
+@st.cache_resource(max_entries=16)
+def _chosen_config(config: tuple[str, bytes] | None):
+    """A configuration file read once, not on each rerun of the start page (a Config is never modified)."""
     return load_config(config[1], config[0]) if config else load_config(DEFAULT_CONFIG_PATH)
+
+
+@st.cache_data
+def config_template() -> bytes:
+    """The commented default configuration, offered for download."""
+    return DEFAULT_CONFIG_PATH.read_bytes()
 
 
 @st.cache_resource(show_spinner="Analyse en cours…", max_entries=16, ttl=600)

@@ -5,12 +5,13 @@ from datetime import date
 import streamlit as st
 
 from bottleneck_core import InputError
-from bottleneck_core.config import DEFAULT_CONFIG_PATH, load_config
+from bottleneck_core.config import load_config
 from bottleneck_core.formatting import integer, month_label, of_month, recent_periods
 from bottleneck_core.io.mapping import column_choices, save_mapping, with_columns, without_column
 from bottleneck_core.views.figures import config_summary
 from app_pages._render import header, label_text, plain, show_error, verdict_banner
-from app_pages._state import SOURCE_LABELS, add_files, assign, config_in_use, month, remove_file
+from app_pages._state import (SOURCE_LABELS, add_files, assign, config_in_use, config_template, month,
+                              remove_file)
 
 st.title("Données du mois")
 st.caption("Déposez les trois exports du mois : l'ERP, la table de LIAISON et l'export WEB. Chacun est reconnu à ses "
@@ -54,7 +55,7 @@ with st.expander("Configuration : seuil et chiffres de référence", icon=":mate
         if session.config_file:
             st.button("Revenir à la configuration par défaut", icon=":material/undo:",
                       on_click=lambda: session.update(config_file=None))
-        st.download_button("Télécharger le modèle", DEFAULT_CONFIG_PATH.read_bytes(), "test_config.yaml",
+        st.download_button("Télécharger le modèle", config_template(), "test_config.yaml",
                            mime="text/yaml", icon=":material/download:", on_click="ignore",
                            help="La configuration par défaut, commentée, à adapter puis à déposer ici.")
 header(state)

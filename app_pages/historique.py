@@ -81,8 +81,8 @@ for tab, frame, none, note in zip(
         tabs, [diff.entered_premium, diff.left_premium, diff.revenue_changes, diff.new_products, diff.vanished_products],
         ["Aucun vin entré en premium.", "Aucun vin sorti du premium.", "Aucun CA n'a changé.",
          "Aucun nouveau produit.", "Aucun produit disparu."],
-        [crossing, crossing, f"Les {len(diff.revenue_changes)} plus fortes variations, produits nouveaux (CA avant « — ») "
-                             "et disparus (CA après « — ») compris.", None, None]):
+        [crossing, crossing, f"Les {len(diff.revenue_changes)} plus fortes variations, produits nouveaux "
+                             "(CA avant « — ») et disparus (CA après « — ») compris.", None, None]):
     with tab:
         if note and len(frame):
             st.caption(note)

@@ -147,9 +147,9 @@ def web_no_sku_sales(step: StepResult) -> CheckResult:
     """WEB rows removed for having no sku although they sold: sales that can reach no product, said with their
     number (the join's coverage cannot see them, they are gone before it)."""
     sold = rows_where(step.removed, step.removed["total_sales"].fillna(0) > 0)
-    sales = float(sold["total_sales"].sum()) if len(sold) else 0.0
-    return count_check("web_no_sku_sales", sold, f"lignes WEB sans sku ont des ventes ({plural(int(sales), 'vente')}, "
-                                                 "hors du chiffre d'affaires)")
+    sales = plural(int(sold["total_sales"].sum()), "vente")
+    return count_check("web_no_sku_sales", sold, f"lignes WEB sans sku ont des ventes ({sales}, hors du chiffre "
+                                                 "d'affaires)")
 
 
 def run_checks(facts: RunFacts, config: Config) -> tuple[CheckResult, ...]:

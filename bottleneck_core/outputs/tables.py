@@ -11,8 +11,8 @@ from ..checks import ERROR, PASSED, WARNING, CheckResult
 from ..checks.drift import relative_change
 from ..formatting import month_label
 from ..labels import SEVERITY_LABELS, STEP_TITLES, status_label
-from ..views.lineage import banner
 from ..pipeline import PipelineResult
+from ..views.lineage import banner
 
 PRODUCT_COLUMNS = ["product_id", "sku", "name", "price", "total_sales", "revenue"]  # revenue per product
 WINE_COLUMNS = ["product_id", "sku", "name", "price", "revenue", "price_zscore"]  # premium and ordinary wines

@@ -76,7 +76,8 @@ def step_heading(number: int, step: StepResult) -> str:
 
 def check_line(check: CheckResult) -> dict[str, str]:
     """A check as read on screen: its title first, expected and actual in their unit, its identifier last."""
-    return {"title": check.title, "status": status_label(check.status, check.severity), "severity": SEVERITY_LABELS[check.severity],
+    return {"title": check.title, "status": status_label(check.status, check.severity),
+            "severity": SEVERITY_LABELS[check.severity],
             # A share is a minimum to reach (the coverage checks), not a figure to hit.
             "expected": ("≥ " if check.unit == "%" and check.expected is not None else "")
                         + value(check.expected, check.unit), "actual": value(check.actual, check.unit),
