@@ -10,7 +10,7 @@ COLUMN_LABELS = {
     "price_zscore": "Z-score du prix", "premium": "Premium", "stock_quantity": "Stock",
     "stock_status": "Statut du stock", "onsale_web": "En vente sur le web", "post_type": "Type de ligne (WEB)",
     "id_web": "id_web (LIAISON)", "source_row": "Ligne du fichier", "erp_row": "Ligne ERP", "web_row": "Ligne WEB",
-    "liaison_row": "Ligne LIAISON",
+    "liaison_row": "Ligne LIAISON", "fate": "Dans l'analyse",
     "motif": "Motif", "file": "Fichier", "column": "Colonne", "original": "Valeur lue", "repaired": "Valeur retenue",
     "period": "Mois", "revenue_before": "CA avant (€)", "revenue_after": "CA après (€)",
     "price_before": "Prix avant (€)", "price_after": "Prix après (€)", "revenue_change": "Écart de CA (€)",

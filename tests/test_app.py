@@ -364,6 +364,8 @@ def test_the_wine_page_opens_on_a_wine_from_its_address(real_app):
     shown = texts(real_app)
     assert "Chiffre d'affaires = prix × ventes = 225,00 € × 5 ventes = 1 125,00 €." in shown
     assert "vin premium, 136,92 € au-dessus du prix seuil" in shown
+    web = real_app.dataframe[2].value  # ERP, LIAISON, then its product and attachment rows in the WEB export
+    assert web["Dans l'analyse"].tolist() == ["comptée", "écartée : doublon de sku (ligne produit / pièce jointe)"]
 
 
 def test_each_upload_is_parsed_once(real_paths, monkeypatch):

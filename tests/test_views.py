@@ -135,13 +135,29 @@ def test_the_most_expensive_wine_is_written_out(real_result):
     assert page.lines[1].startswith("Z-score du prix = (prix − prix moyen) ÷ écart type = (225,00 € − 32,49 €) ÷ 27,79 €")
     assert "vin premium, 136,92 € au-dessus du prix seuil" in page.lines[2]
     assert [len(rows) for rows in page.sources.values()] == [1, 1, 2]  # its product and attachment rows
-    assert page.sources["WEB"]["Ligne du fichier"].tolist() == [1310, 1438]
+    assert sorted(page.sources["WEB"]["Ligne du fichier"]) == [1310, 1438]
 
 
 def test_a_product_left_out_of_the_merge_says_why(real_result):
     left_out = real_result.step("merge").removed.iloc[0]
     page = wine(real_result, left_out["product_id"])
     assert not page.merged and page.premium is None and left_out["motif"] in page.lines[0]
+    assert page.sources["ERP"]["Dans l'analyse"].tolist() == [f"non comptée : produit hors fusion ({left_out['motif']})"]
+
+
+def test_a_wine_s_rows_say_which_one_the_analysis_counted_and_why_the_others_were_set_aside(real_result):
+    # sku 7818: its product row says 96 sales, its attachment row 6; the figures count the product row.
+    page = wine(real_result, "4334")
+    web = page.sources["WEB"]
+    assert web[["Dans l'analyse", "Ventes (unités)", "Type de ligne (WEB)"]].values.tolist() == [
+        ["comptée", 96, "produit"],
+        ["écartée : doublon de sku en conflit sur total_sales (la valeur la plus grande est gardée)", 6, "pièce jointe"]]
+    counted = real_result.products.set_index("product_id").loc["4334"]
+    assert web["Ligne du fichier"].iloc[0] == counted["web_row"] and page.lines[0].endswith("× 96 ventes = 4 704,00 €.")
+    assert page.sources["ERP"]["Dans l'analyse"].tolist() == page.sources["LIAISON"]["Dans l'analyse"].tolist() == [
+        "comptée"]
+    agreeing = wine(real_result, "4352").sources["WEB"]["Dans l'analyse"].tolist()
+    assert agreeing == ["comptée", "écartée : doublon de sku (ligne produit / pièce jointe)"]
 
 
 @pytest.mark.parametrize("typed, price", [("150", 150.0), ("150,5", 150.5), ("150.50", 150.5), (" 1 500 € ", 1500.0),

@@ -45,10 +45,21 @@ def wine_choices(result: PipelineResult) -> dict[str, str]:
     return choices | dict(zip(others, found + " (id " + others + " · hors fusion : " + why + ")"))
 
 
-def _rows(frame: pd.DataFrame, column: str, key: str | None) -> pd.DataFrame:
+KEPT = "comptée"
+
+
+def _rows(frame: pd.DataFrame, column: str, key: str | None, kept: int | None, removed: list[pd.DataFrame],
+          unused: str) -> pd.DataFrame:
+    """The wine's rows in one export, each with what became of it: the row the analysis counted, or why another
+    was set aside (a WEB product row and its attachment row, say, or a duplicate that disagreed)."""
     if key is None:
         return frame.iloc[0:0]
     found = frame.loc[frame[column] == key]
+    reasons = pd.concat([r[["source_row", "motif"]] for r in removed]).drop_duplicates("source_row")
+    fate = found["source_row"].map(reasons.set_index("source_row")["motif"]).astype(object)
+    fate = ("écartée : " + fate).where(found["source_row"] != kept, KEPT).fillna(unused)
+    found = found.assign(fate=fate, counted=fate != KEPT).sort_values(["counted", "source_row"])
+    found = found[["fate"] + [c for c in found.columns if c not in ("fate", "counted")]]
     return readable(found).reset_index(drop=True)  # as the lists read them: oui/non, « en stock »
 
 
@@ -58,12 +69,18 @@ def wine(result: PipelineResult, product_id: str, history: pd.DataFrame | None =
     link = liaison.loc[liaison["product_id"] == product_id, "id_web"].dropna()
     id_web = link.iloc[0] if len(link) else None
     merged = result.products.loc[result.products["product_id"] == product_id]
-    sources = {"ERP": _rows(erp, "product_id", product_id), "LIAISON": _rows(liaison, "product_id", product_id),
-               "WEB": _rows(web, "sku", id_web)}
+    left_out = result.step("merge").removed
+    reason = left_out.loc[left_out["product_id"] == product_id, "motif"]
+    why = reason.iloc[0] if len(reason) else "absent de l'ERP nettoyé"
+    kept = merged.iloc[0] if len(merged) else {}
+    unused = "non comptée" + ("" if len(merged) else f" : produit hors fusion ({why})")
+    sources = {label: _rows(frame, column, key, kept.get(f"{kind}_row"),
+                            [result.step(step).removed for step in steps], unused)
+               for label, kind, frame, column, key, steps in (
+                   ("ERP", "erp", erp, "product_id", product_id, ["clean_erp"]),
+                   ("LIAISON", "liaison", liaison, "product_id", product_id, ["clean_liaison"]),
+                   ("WEB", "web", web, "sku", id_web, ["clean_web", "dedup_web"]))}
     if merged.empty:
-        left_out = result.step("merge").removed
-        reason = left_out.loc[left_out["product_id"] == product_id, "motif"]
-        why = reason.iloc[0] if len(reason) else "absent de l'ERP nettoyé"
         titles = readable_titles(web.loc[web["sku"] == id_web, "post_title"].dropna()) if id_web else pd.Series()
         name = titles.iloc[0] if len(titles) else f"Produit {product_id}"
         return Wine(product_id, name, False, sources, (f"Ce produit n'est pas dans la fusion : {why}.",), None,
