@@ -9,6 +9,7 @@ import streamlit as st
 
 from bottleneck_core.formatting import euros, integer, month_label, number, percent
 from bottleneck_core.labels import COLUMN_LABELS, COLUMN_UNITS, status_label
+from bottleneck_core.views.figures import sources_detail
 from bottleneck_core.views.lineage import banner
 from app_pages._state import back_to_record
 
@@ -47,7 +48,7 @@ def header(state) -> None:
         # A simulation is said in colour on every page, not only by its number.
         st.markdown((":orange-badge[:material/science: Simulation] " if result.simulated else "")
                     + f":material/calendar_month: **{month_label(result.period)}** · {plain(files)} · "
-                    f"configuration {plain(state.config_name)} · {threshold}")
+                    f"configuration {plain(state.config_name)} · {threshold}", help=plain(sources_detail(result)))
         if result.simulated:
             st.button("Revenir au seuil de la configuration", icon=":material/undo:", key="back_to_record",
                       on_click=back_to_record, type="secondary", width="content")

@@ -348,10 +348,19 @@ def test_a_missing_price_is_never_mapped_to_another_column_of_the_export(real_fr
     assert "les fichiers du mois sont incomplets ou inutilisables" in texts(app)
 
 
+def header_detail(app: AppTest) -> str:
+    """The header's tooltip: which files exactly the figures come from."""
+    return next(unescape(m.help) for m in app.markdown if "empreinte SHA-256" in unescape(m.help or ""))
+
+
 def test_a_file_dropped_again_under_the_same_name_with_other_content_is_said(real_app, real_frames):
+    before = header_detail(real_app)
+    assert "ERP : erp.xlsx, 825 lignes" in before and "WEB : web.xlsx, 1 513 lignes" in before
     shorter = ("erp.xlsx", xlsx(real_frames["erp"].head(800)))  # another erp.xlsx: 800 rows of 825
     upload(real_app, shorter)
     assert any("« erp.xlsx » a été remplacé par le fichier du même nom" in unescape(i.value) for i in real_app.info)
+    # The header names the same files, and its detail tells the new erp.xlsx from the old one.
+    assert "ERP : erp.xlsx, 800 lignes" in header_detail(real_app)
     real_app.run()  # said once
     assert not any("a été remplacé" in unescape(i.value) for i in real_app.info)
     upload(real_app, shorter)  # the same content again: nothing to say

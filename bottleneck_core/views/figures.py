@@ -172,3 +172,13 @@ def config_summary(config) -> list[str]:
     if len(lines) == 1:
         lines.append("Aucun chiffre de référence : les contrôles de référence sont ignorés, les autres sont faits.")
     return lines
+
+
+def sources_detail(result: PipelineResult) -> str:
+    """Which files exactly the figures come from, one line each: two files of the same name tell apart by their
+    rows, size and fingerprint (the ZIP's manifest gives the whole SHA-256)."""
+    if result.sample:
+        return "Données d'exemple fournies avec l'application, jamais enregistrées dans l'historique."
+    return "\n\n".join(f"{t.label} : {t.name}, {plural(t.raw_rows, 'ligne')}, {number(t.size / 1024, 1)} Ko"
+                       + (f", empreinte SHA-256 {t.sha256[:12]}…" if t.sha256 else "")
+                       for t in result.sources.values())
