@@ -99,8 +99,15 @@ def test_sales_that_reach_no_price_fail_revenue_positive(month):
     assert check.status == "failed" and check.offending_count == 2 and result.revenue_total == 0.0
 
 
-def test_a_month_with_no_sales_at_all_is_not_a_revenue_failure(month):
-    assert status(month([10.0, 20.0], [0.0, 0.0]))["revenue_positive"] == "passed"
+@pytest.mark.parametrize("sales", [[0.0, 0.0], [None, None]])
+def test_a_month_with_no_sales_at_all_is_a_blocking_failure_not_a_0_euro_month(month, sales):
+    # An export whose sales column came out empty or at zero is not a quiet month of a wine merchant.
+    result = month([10.0, 20.0], sales)
+    check = next(c for c in result.checks if c.id == "revenue_positive")
+    assert (check.status, check.severity, check.actual) == ("failed", "error", 0.0) and not result.checks_passed
+    assert check.message == ("Chiffre d'affaires de 0,00 € pour 0 produit vendu sur le site. L'export WEB ne compte "
+                             "aucune vente (colonne total_sales vide ou à zéro) : ce n'est pas l'export d'un mois "
+                             "d'activité.")
 
 
 def test_a_product_with_a_price_but_no_sales_is_a_revenue_warning(month):

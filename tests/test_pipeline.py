@@ -125,6 +125,14 @@ def test_without_reference_figures_the_reference_checks_are_skipped_and_the_inva
     assert result.checks_passed
 
 
+@pytest.mark.parametrize("sales", [None, 0])
+def test_the_real_month_with_its_sales_column_emptied_or_zeroed_is_blocked_not_a_0_euro_success(real_frames, sales):
+    web = real_frames["web"].assign(total_sales=sales)
+    result = run_pipeline(real_frames["erp"], real_frames["liaison"], web)  # another month: no reference figure
+    assert result.revenue_total == 0.0 and not result.checks_passed
+    assert "revenue_positive" in {c.id for c in result.checks if c.blocking_failure}
+
+
 def test_a_product_with_two_prices_fails_a_check_with_its_rows():
     erp = pd.DataFrame({"product_id": [1, 1, 2], "price": [10.0, 12.0, 20.0], "stock_quantity": [1, 1, 1]})
     liaison = pd.DataFrame({"product_id": [1, 2], "id_web": [11, 12]})

@@ -109,7 +109,7 @@ def revenue_checks(facts: RunFacts) -> list[CheckResult]:
     adds_up = abs(detail - total) < 0.005
     dedup = facts.step("dedup_web").output
     sold = rows_where(dedup, dedup["total_sales"].fillna(0) > 0)
-    positive = total > 0 or sold.empty
+    positive = total > 0  # a month of a wine merchant sells: 0 € is a wrong export, never a quiet month
     return [
         count_check("revenue_computable", rows_where(products, products["revenue"].isna()),
                     "produits sans prix ou sans ventes"),
@@ -117,8 +117,10 @@ def revenue_checks(facts: RunFacts) -> list[CheckResult]:
                f"Somme des CA par produit {euros(detail)} {'=' if adds_up else '≠'} CA total {euros(total)}."),
         result("revenue_positive", positive, None, total,
                f"Chiffre d'affaires de {euros(total)} pour {plural(len(sold), 'produit vendu', 'produits vendus')} "
-               "sur le site." + ("" if positive else f" {CHECKS['revenue_positive'].meaning}"),
-               None if positive else sold),
+               "sur le site." + ("" if positive else " L'export WEB ne compte aucune vente (colonne total_sales vide "
+                                 "ou à zéro) : ce n'est pas l'export d'un mois d'activité." if sold.empty else
+                                 " Ces ventes ne rejoignent aucun prix."),
+               None if positive or sold.empty else sold),
     ]
 
 

@@ -94,9 +94,9 @@ CHECKS: dict[str, CheckSpec] = {
                                     "Ces produits n'ont pas de prix ou de ventes : leur CA n'est pas compté."),
     "revenue_adds_up": CheckSpec("La somme des CA par produit égale le CA total", "revenue", ERROR,
                                  "Le détail par produit et le total ne concordent pas.", "€"),
-    "revenue_positive": CheckSpec("Chiffre d'affaires positif quand le site a des ventes", "revenue", ERROR,
-                                  "L'export WEB compte des ventes mais le chiffre d'affaires est nul : les ventes ne "
-                                  "rejoignent aucun prix.", "€"),
+    "revenue_positive": CheckSpec("Chiffre d'affaires du mois positif", "revenue", ERROR,
+                                  "Le chiffre d'affaires du mois est nul : l'export WEB ne compte aucune vente "
+                                  "(colonne total_sales vide ou à zéro), ou ses ventes ne rejoignent aucun prix.", "€"),
     "premium_split_complete": CheckSpec("Premium + ordinaires = produits fusionnés", "premium", ERROR,
                                         "Des vins manquent ou sont comptés deux fois dans la répartition."),
     "premium_above_threshold": CheckSpec("Chaque vin premium dépasse le seuil, aucun ordinaire", "premium", ERROR,
