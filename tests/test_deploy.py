@@ -9,7 +9,7 @@ import subprocess
 
 import yaml
 
-from conftest import REPO
+from conftest import REPO, xlsx
 
 FLOW = REPO / "deploy" / "kestra" / "bottleneck_monthly.yaml"
 DELIVERABLES = {"rapport_ca.xlsx", "vins_premium.csv", "vins_ordinaires.csv", "synthese.json", "controles.json"}
@@ -43,11 +43,15 @@ def render(command: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{(.*?)\}\}", one, command)
 
 
-def run_flow_command(real_data, tmp_path, config: str | None = None) -> tuple[subprocess.CompletedProcess, object]:
+def run_flow_command(real_data, tmp_path, config: str | None = None,
+                     exports: dict[str, bytes] | None = None) -> tuple[subprocess.CompletedProcess, object]:
     drop = tmp_path / "depot"
-    drop.mkdir()
+    drop.mkdir(parents=True)
     for name in ("erp.xlsx", "liaison.xlsx", "web.xlsx"):
-        shutil.copy(real_data / name, drop / f"export_{name}")
+        if exports:
+            (drop / f"export_{name}").write_bytes(exports[name.split(".")[0]])
+        else:
+            shutil.copy(real_data / name, drop / f"export_{name}")
     (drop / "lisez-moi.txt").write_text("pas un export")
     work = tmp_path / "kestra-work"
     work.mkdir()
@@ -58,7 +62,7 @@ def run_flow_command(real_data, tmp_path, config: str | None = None) -> tuple[su
     env = {**os.environ, "BOTTLENECK_NOTIFY_WEBHOOK": "", "BOTTLENECK_HISTORY": str(tmp_path / "history.duckdb")}
     if config:
         (tmp_path / "config.yaml").write_text(config)
-        commands[0] = commands[0].replace("--from-dir", f"--config {tmp_path / 'config.yaml'} --from-dir")
+        commands[0] = commands[0].replace("--config config/mensuel.yaml", f"--config {tmp_path / 'config.yaml'}")
     done = subprocess.run(["bash", "-c", commands[0]], cwd=work, capture_output=True, text=True, timeout=180, env=env)
     return done, work
 
@@ -70,6 +74,21 @@ def test_the_flow_command_runs_on_the_real_exports(real_data, tmp_path):
     summary = json.loads((work / "out" / "synthese.json").read_text())
     assert (summary["period"], summary["revenue_total"], summary["premium_count"]) == ("2026-11", 70568.6, 30)
     assert "enregistrée dans l'historique" in done.stdout and "::{" not in done.stdout
+
+
+def test_the_scheduled_configuration_lets_a_new_month_pass_and_still_blocks_a_0_euro_month(real_data, real_frames,
+                                                                                            tmp_path):
+    # The reference figures of config/test_config.yaml belong to November 2026's exports: the scheduled run
+    # uses config/mensuel.yaml, or every other month would fail on them.
+    from test_pipeline import edited_month
+
+    month = dict(zip(("erp", "liaison", "web"), edited_month(real_frames)))
+    done, work = run_flow_command(real_data, tmp_path / "nouveau", exports=month)
+    assert done.returncode == 0 and "::{" not in done.stdout, done.stdout
+    assert json.loads((work / "out" / "synthese.json").read_text())["checks_passed"] is True
+    no_sales = {**month, "web": xlsx(real_frames["web"].assign(total_sales=0))}
+    done, work = run_flow_command(real_data, tmp_path / "sans_ventes", exports=no_sales)
+    assert '::{"outputs":{"checks_failed":true}}::' in done.stdout and "revenue_positive" in done.stdout
 
 
 def test_a_failed_month_completes_the_task_once_and_says_so_to_the_flow(real_data, tmp_path):
@@ -85,5 +104,10 @@ def test_cron_and_systemd_run_the_same_command():
     timer = (REPO / "deploy" / "systemd" / "bottleneck-monthly.timer").read_text()
     assert re.search(r"^0 9 15 \* \* ", cron, re.MULTILINE) and "CRON_TZ=Europe/Paris" in cron
     assert "OnCalendar=*-*-15 09:00:00 Europe/Paris" in timer
-    for text in (cron, service):
-        assert "python3 -m bottleneck_core run --from-dir" in text and "--history" in text
+    kestra = next(c for c in flow()["tasks"][0]["commands"] if "bottleneck_core run" in c)
+    options = [set(re.findall(r"(--[a-z-]+)", text.split("bottleneck_core run", 1)[1])) for text in (cron, service, kestra)]
+    assert options[0] == options[1] == options[2] - {"--notify-email"}  # Kestra also e-mails when asked
+    assert {"--from-dir", "--config", "--period", "--out"} <= options[0]
+    # The history is BOTTLENECK_HISTORY, the one the app reads: an option here would record elsewhere.
+    assert "--history" not in options[0] | options[2]
+    assert all("--config config/mensuel.yaml" in text for text in (cron, service, kestra))
