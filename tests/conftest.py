@@ -14,6 +14,13 @@ REFERENCE_CONFIG = REPO / "config" / "test_config.yaml"
 KINDS = ("erp", "liaison", "web")
 
 
+@pytest.fixture(autouse=True)
+def own_history(tmp_path_factory, monkeypatch):
+    """Every test, and every CLI process it starts, records months in a history of its own, never in the
+    checkout's data/history.duckdb (the default `run`, `history`, `compare` and the app share)."""
+    monkeypatch.setenv("BOTTLENECK_HISTORY", str(tmp_path_factory.mktemp("historique") / "historique.duckdb"))
+
+
 @pytest.fixture(scope="session")
 def real_data() -> Path:
     """The real exports; missing data fails the run loudly instead of skipping."""

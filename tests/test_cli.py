@@ -85,7 +85,47 @@ def test_help_is_french():
 def test_a_threshold_written_with_a_comma_is_accepted(tmp_path, capsys):
     code, out, _ = run_here(capsys, "run", "--sample", "--threshold", "2,5", "--out", str(tmp_path))
     assert code == 0 and "z-score > 2,50" in out and "seuil simulé" in out
-    assert json.loads((tmp_path / "synthese.json").read_text())["threshold"] == 2.5
+    (summary,) = tmp_path.glob("synthese_*_seuil-2,50_exemple.json")  # a simulation never takes the month's names
+    assert json.loads(summary.read_text())["threshold"] == 2.5
+
+
+def test_a_simulated_threshold_writes_files_named_after_it_and_records_nothing(real_paths, tmp_path, capsys):
+    erp, liaison, web = map(str, real_paths)
+    args = ["run", "--erp", erp, "--liaison", liaison, "--web", web, "--period", "2026-11", "--out", str(tmp_path)]
+    assert run_here(capsys, *args)[0] == 0  # the month's analysis of record, then a simulation in the same folder
+    code, out, _ = run_here(capsys, *args, "--threshold", "2,5")
+    assert code == 0 and "Simulation au seuil 2,50 : rien n'est enregistré dans l'historique" in out
+    assert {p.name for p in tmp_path.iterdir()} == DELIVERABLES | {
+        name.replace(".", "_2026-11_seuil-2,50.") for name in DELIVERABLES}
+    assert json.loads((tmp_path / "synthese.json").read_text())["threshold"] == 2.0  # not overwritten
+    assert main(["history", "--json"]) == 0 and len(json.loads(capsys.readouterr().out)) == 1
+
+
+def test_run_records_in_the_history_history_and_compare_read_by_default(real_paths, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BOTTLENECK_HISTORY")
+    monkeypatch.setattr("bottleneck_core.runs.history.DEFAULT_HISTORY", tmp_path / "data" / "history.duckdb")
+    erp, liaison, web = map(str, real_paths)
+    code, out, _ = run_here(capsys, "run", "--erp", erp, "--liaison", liaison, "--web", web, "--period", "2026-11",
+                            "--out", str(tmp_path / "out"))
+    assert code == 0 and f"({tmp_path / 'data' / 'history.duckdb'})" in out
+    assert main(["history", "--json"]) == 0 and [r["period"] for r in json.loads(capsys.readouterr().out)] == ["2026-11"]
+
+
+def test_output_cut_short_by_its_reader_still_delivers_and_records_the_month(real_paths, tmp_path):
+    erp, liaison, web = map(str, real_paths)
+    command = [sys.executable, "-m", "bottleneck_core", "run", "--erp", erp, "--liaison", liaison, "--web", web,
+               "--period", "2026-11", "--out", str(tmp_path)]
+    read_end, write_end = os.pipe()  # run … | head -1: head reads one line and goes
+    reader = subprocess.Popen(["head", "-1"], stdin=read_end, stdout=subprocess.PIPE)
+    os.close(read_end)
+    writer = subprocess.Popen(command, cwd=REPO, stdout=write_end, stderr=subprocess.PIPE, text=True)
+    os.close(write_end)
+    assert reader.communicate(timeout=180)[0] == b"SOURCES\n"
+    writer.wait(timeout=180)
+    writer.stderr = writer.stderr.read()
+    assert writer.returncode == 0 and writer.stderr == ""
+    assert {p.name for p in tmp_path.iterdir()} == DELIVERABLES
+    assert main(["history", "--json"]) == 0
 
 
 @pytest.mark.parametrize("problem", ["missing", "directory", "loop", "not_a_directory"])

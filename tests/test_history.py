@@ -222,7 +222,7 @@ def test_a_corrupt_history_says_so_and_the_cli_still_delivers(real_paths, tmp_pa
     erp, liaison, web = map(str, real_paths)
     done = cli("run", "--erp", erp, "--liaison", liaison, "--web", web, "--out", str(tmp_path / "out"),
                "--history", str(db))
-    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert done.returncode == 4 and "Traceback" not in done.stderr  # delivered, but not recorded: said by its code
     assert "analyse non enregistrée dans l'historique" in done.stderr and (tmp_path / "out" / "rapport_ca.xlsx").exists()
 
 
@@ -322,7 +322,9 @@ def test_a_stopped_server_is_one_french_message_and_the_month_is_still_delivered
     url = f"postgresql://analyste:motdepasse-secret@127.0.0.1:{port}/bottleneck"
     erp, liaison, web = map(str, real_paths)
     done = cli("run", "--erp", erp, "--liaison", liaison, "--web", web, "--out", str(tmp_path / "out"), "--history", url)
-    assert done.returncode == 0 and "Traceback" not in done.stderr and (tmp_path / "out" / "rapport_ca.xlsx").exists()
+    assert done.returncode == 4 and "Traceback" not in done.stderr and (tmp_path / "out" / "rapport_ca.xlsx").exists()
+    assert "Historique injoignable : pas de comparaison avec le mois précédent." in done.stdout
+    assert "Aucun mois précédent" not in done.stdout  # the history was not read: it is not said empty
     assert f"L'historique postgresql://analyste@127.0.0.1:{port}/bottleneck ne peut pas être utilisé : le serveur est " \
            "injoignable" in done.stderr
     assert "motdepasse-secret" not in done.stdout + done.stderr

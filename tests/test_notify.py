@@ -67,7 +67,8 @@ def test_a_run_posts_one_json_summary_to_the_webhook(real_paths, tmp_path, webho
     path, content_type, body = handler.received[0]
     assert path == "/hooks/T000/SECRET-TOKEN" and content_type.startswith("application/json")
     message = json.loads(body)
-    assert set(message) == {"text", "summary", "failed_checks", "warnings"}
+    assert set(message) == {"text", "summary", "history_problem", "failed_checks", "warnings"}
+    assert message["history_problem"] is None and "historique" not in message["text"]  # recorded
     assert "octobre 2026" in message["text"] and "70 568,60 €" in message["text"] and "30 vins premium" in message["text"]
     assert message["summary"] == json.loads((tmp_path / "out" / "synthese.json").read_text())
     assert message["failed_checks"] == []  # the four warnings of the real exports, each named
@@ -178,6 +179,18 @@ def test_a_dead_smtp_server_changes_nothing_but_a_warning(real_paths, tmp_path):
     done = run_cli(real_paths, tmp_path / "out", "--notify-email", "pm@bottleneck.test", env=env)
     assert done.returncode == 0 and "Attention : e-mail non envoyé" in done.stderr
     assert json.loads((tmp_path / "out" / "synthese.json").read_text())["revenue_total"] == 70568.6
+
+
+def test_a_month_the_history_could_not_keep_is_said_in_the_message_and_exits_4(real_paths, tmp_path, webhook):
+    handler, url = webhook
+    history = f"postgresql://analyste:secret@127.0.0.1:{dead_port()}/bottleneck"  # nobody listens there
+    done = run_cli(real_paths, tmp_path / "out", "--history", history, "--notify-webhook", url)
+    assert done.returncode == 4 and (tmp_path / "out" / "rapport_ca.xlsx").exists()
+    message = json.loads(handler.received[0][2])
+    assert "le serveur est injoignable" in message["history_problem"] and b"secret" not in handler.received[0][2]
+    assert message["text"].startswith("BottleNeck – analyse d'octobre 2026 : chiffre d'affaires 70 568,60 €")
+    assert "Attention : ce mois n'est PAS enregistré dans l'historique (L'historique postgresql://analyste@" \
+           in message["text"] and message["text"].endswith("; relancez l'analyse une fois l'historique joignable.")
 
 
 def test_failed_checks_are_named_in_the_message_and_keep_exit_code_1(real_paths, tmp_path, webhook):

@@ -85,8 +85,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class ClosedPipeTolerant:
+    """Standard output that outlives its reader: `run … | head -1` still writes the deliverables and records the
+    month once `head` has gone (what is printed after that goes nowhere, as Python's documentation advises)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _silenced(self, action):
+        try:
+            return action()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+            return action()
+
+    def write(self, text: str) -> int:
+        return self._silenced(lambda: self._stream.write(text))
+
+    def flush(self) -> None:
+        self._silenced(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stdout, sys.stdout = sys.stdout, ClosedPipeTolerant(sys.stdout)
     try:
         return COMMANDS[args.command](args)
     except InputError as error:
@@ -95,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: one French line, the details only on request
         if os.environ.get("BOTTLENECK_DEBUG"):
             raise
-        print(f"Erreur inattendue ({type(error).__name__}) : l'analyse s'est arrêtée. Relancez avec "
+        print(f"Erreur inattendue ({type(error).__name__}) : la commande s'est arrêtée. Relancez avec "
               "BOTTLENECK_DEBUG=1 pour le détail et signalez-la à l'équipe.", file=sys.stderr)
         return EXIT_UNEXPECTED
+    finally:
+        sys.stdout = stdout

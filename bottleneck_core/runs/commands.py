@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT, EXIT_UNEXPECTED = 0, 1, 2, 3
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_BAD_INPUT, EXIT_UNEXPECTED, EXIT_NOT_RECORDED = 0, 1, 2, 3, 4
 
 STATUS_MARKS = {"passed": "OK", "failed": "ÉCHEC", "skipped": "ignoré", "not_computable": "non calculable"}
 
@@ -46,48 +46,65 @@ def run_command(args: argparse.Namespace) -> int:
             raise InputError(f"il manque {', '.join(missing)} (ou utilisez --sample pour l'exemple).")
         # Each file starts parsing in its own process now, while this one loads the analysis.
         sources = tuple(start_reading(getattr(args, k), None, wanted_columns(mapping)) for k in ("erp", "liaison", "web"))
+    from ..formatting import number
     from ..outputs import deliverables
+    from ..outputs.bundle import download_name
     from ..pipeline import run_pipeline
 
-    location = args.history or os.environ.get("BOTTLENECK_HISTORY")
-    previous = None if args.sample or not location else _previous_month(period, location)
+    from .history import history_store
+
+    # The same history as `history`, `compare` and the app: the option, else BOTTLENECK_HISTORY, else the default.
+    store = history_store(args.history)
+    unreachable = None  # why the history could not be read or written, said in the output and the notification
+    previous = None
+    if not args.sample:
+        previous, unreachable = _previous_month(period, args.history)
     result = run_pipeline(*sources, config=config, period=period, threshold=args.threshold, mapping=mapping,
                           previous=previous, sample=args.sample)
-    print(render_report(result))
+    print(render_report(result, unreachable))
     files = deliverables(result)
     out = Path(args.out)
-    write_files(files, out)
-    print(f"\nLivrables écrits dans {out}/ : {', '.join(files)}")
-    if location:
-        _record(result, location)
+    named = {download_name(name, result) if result.simulated else name: data for name, data in files.items()}
+    write_files(named, out)
+    print(f"\nLivrables écrits dans {out}/ : {', '.join(named)}")
+    if result.simulated:
+        print(f"Simulation au seuil {number(result.threshold)} : rien n'est enregistré dans l'historique "
+              f"({store.label}), qui ne garde que l'analyse au seuil de la configuration.")
+    elif not result.sample:
+        unreachable = _record(result, args.history) or unreachable
     if args.notify_webhook or args.notify_email:
         from .notify import notify
 
-        for sent, line in notify(result, files, webhook=args.notify_webhook, email=args.notify_email):
+        for sent, line in notify(result, files, webhook=args.notify_webhook, email=args.notify_email,
+                                 history_problem=unreachable):
             print(line[0].upper() + line[1:] if sent else f"Attention : {line}", file=sys.stdout if sent else sys.stderr)
-    return EXIT_OK if result.checks_passed else EXIT_CHECKS_FAILED
+    if not result.checks_passed:
+        return EXIT_CHECKS_FAILED
+    return EXIT_NOT_RECORDED if unreachable else EXIT_OK
 
 
-def _previous_month(period: str, location: str):
+def _previous_month(period: str, location: str | None):
+    """The previous recorded month, or why the history could not be read."""
     from .history import HistoryError, previous_month
 
     try:
-        return previous_month(period, location)
+        return previous_month(period, location), None
     except HistoryError as error:
         print(f"Attention : pas de comparaison avec le mois précédent. {error}", file=sys.stderr)
-        return None
+        return None, str(error)
 
 
-def _record(result, location: str) -> None:
-    """Keep the run in the history; a history out of reach is a warning, never a lost analysis."""
+def _record(result, location: str | None) -> str | None:
+    """Keep the run in the history; a history out of reach is said (and returned), never a lost analysis."""
     from .history import HistoryError, history_store, record_run
 
     try:
         stored = record_run(result, location)
     except HistoryError as error:
         print(f"Attention : analyse non enregistrée dans l'historique. {error}", file=sys.stderr)
-    else:
-        print(f"{stored.message()} ({history_store(location).label})")
+        return str(error)
+    print(f"{stored.message()} ({history_store(location).label})")
+    return None
 
 
 def history_command(args: argparse.Namespace) -> int:
@@ -173,7 +190,7 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
-def render_report(result) -> str:
+def render_report(result, unreachable: str | None = None) -> str:
     """The run as text: sources, every step with rows in and out, every check, the verdict and the figures."""
     from ..checks import NO_PREVIOUS_MONTH, verdict
     from ..formatting import euros, integer, number, value
@@ -196,6 +213,7 @@ def render_report(result) -> str:
                f"(z-score > {number(result.threshold)}{', prix > ' + euros(price) if price is not None else ''})"
                f"{simulated} : {integer(len(result.premium))} ; ordinaires : {integer(len(result.ordinary))}.")
     previous = (f"Comparé au mois précédent enregistré : {result.previous.period}." if result.previous
+                else "Historique injoignable : pas de comparaison avec le mois précédent." if unreachable
                 else NO_PREVIOUS_MONTH)
     return "\n\n".join(["SOURCES\n" + sources, "ÉTAPES\n" + steps, "CONTRÔLES\n" + checks,
                         f"{verdict(result.checks)}\n{notes}".rstrip(), figures, previous]) + (

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import smtplib
+import socket
 import ssl
 import time
 import urllib.error
@@ -28,14 +29,16 @@ TIMEOUT_SECONDS = 10
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def summary_text(result: PipelineResult) -> str:
-    """The run in one short French message."""
+def summary_text(result: PipelineResult, history_problem: str | None = None) -> str:
+    """The run in one short French message; a month the history could not keep is said in it, not only in a log."""
     return (f"BottleNeck – analyse {of_month(result.period)} : chiffre d'affaires "
             f"{euros(result.revenue_total)}, {plural(len(result.premium), 'vin premium', 'vins premium')}. "
-            f"{verdict(result.checks)}")
+            f"{verdict(result.checks)}" + (f" Attention : ce mois n'est PAS enregistré dans l'historique "
+                                           f"({history_problem.rstrip('.')}) ; relancez l'analyse une fois "
+                                           "l'historique joignable." if history_problem else ""))
 
 
-def webhook_payload(result: PipelineResult) -> dict:
+def webhook_payload(result: PipelineResult, history_problem: str | None = None) -> dict:
     """A Slack/Teams/Mattermost incoming-webhook message that also carries the figures."""
     def listed(checks) -> list[dict]:
         return [{"id": c.id, "title": c.title, "expected": plain(c.expected), "actual": plain(c.actual),
@@ -43,7 +46,8 @@ def webhook_payload(result: PipelineResult) -> dict:
 
     # Warnings are named too: for an unattended run, the message is where last month's exports found again
     # (not_previous_exports) or a figure that moved far gets read.
-    return {"text": summary_text(result), "summary": summary(result),
+    return {"text": summary_text(result, history_problem), "summary": summary(result),
+            "history_problem": history_problem,
             "failed_checks": listed(c for c in result.checks if c.blocking_failure),
             "warnings": listed(c for c in result.checks if c.warning)}
 
@@ -68,17 +72,31 @@ def _retry(action, attempts: int, backoff: float) -> str | None:
     return _describe(failure)
 
 
+def _network_reason(exc: BaseException) -> str:
+    """Why a server could not be reached, in French words rather than an exception's class name."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "connexion refusée"
+    if isinstance(exc, TimeoutError):
+        return "délai dépassé"
+    if isinstance(exc, socket.gaierror):
+        return "nom d'hôte inconnu"
+    if isinstance(exc, ssl.SSLError):
+        return "échec de la connexion chiffrée (TLS)"
+    return f"erreur réseau {exc.__class__.__name__}"
+
+
 def _describe(exc: Exception | None) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         return f"réponse HTTP {exc.code}"
     if isinstance(exc, urllib.error.URLError):
-        return f"serveur injoignable ({exc.reason.__class__.__name__})"
+        reason = exc.reason
+        return f"serveur injoignable ({_network_reason(reason) if isinstance(reason, BaseException) else reason})"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return "identifiants SMTP refusés"
     if isinstance(exc, smtplib.SMTPException):
         return f"erreur SMTP ({exc.__class__.__name__})"
     if isinstance(exc, OSError):
-        return f"serveur injoignable ({exc.__class__.__name__})"
+        return f"serveur injoignable ({_network_reason(exc)})"
     return exc.__class__.__name__ if exc else "erreur inconnue"
 
 
@@ -96,13 +114,14 @@ def post_webhook(url: str, payload: dict, attempts: int = ATTEMPTS, backoff: flo
     return _retry(send, attempts, backoff)
 
 
-def email_message(result: PipelineResult, report: bytes, to: str, sender: str) -> EmailMessage:
+def email_message(result: PipelineResult, report: bytes, to: str, sender: str,
+                  history_problem: str | None = None) -> EmailMessage:
     """The summary as an e-mail, with the report attached."""
     message = EmailMessage()
     message["Subject"] = f"BottleNeck – analyse {of_month(result.period)}"
     message["From"] = sender
     message["To"] = to
-    payload = webhook_payload(result)
+    payload = webhook_payload(result, history_problem)
     lines = [payload["text"], ""] + [f"- {c['title']} : {c['message']}" for c in payload["failed_checks"]]
     if payload["warnings"]:
         lines += ["", "Avertissements :"] + [f"- {c['title']} : {c['message']}" for c in payload["warnings"]]
@@ -113,7 +132,7 @@ def email_message(result: PipelineResult, report: bytes, to: str, sender: str) -
 
 
 def send_email(result: PipelineResult, report: bytes, to: str, environ=os.environ, attempts: int = ATTEMPTS,
-               backoff: float = BACKOFF_SECONDS) -> str | None:
+               backoff: float = BACKOFF_SECONDS, history_problem: str | None = None) -> str | None:
     """Send the summary by SMTP (BOTTLENECK_SMTP_* variables, STARTTLS); None when sent, else why not."""
     host = environ.get("BOTTLENECK_SMTP_HOST")
     if not host:
@@ -123,7 +142,8 @@ def send_email(result: PipelineResult, report: bytes, to: str, environ=os.enviro
     starttls = environ.get("BOTTLENECK_SMTP_STARTTLS", "1") != "0"
     if password and not starttls:
         return "un mot de passe SMTP n'est jamais envoyé sans STARTTLS (BOTTLENECK_SMTP_STARTTLS=0 refusé)"
-    message = email_message(result, report, to, environ.get("BOTTLENECK_SMTP_FROM") or user or "bottleneck@localhost")
+    message = email_message(result, report, to, environ.get("BOTTLENECK_SMTP_FROM") or user or "bottleneck@localhost",
+                            history_problem)
 
     def send() -> None:
         with smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS) as smtp:
@@ -138,15 +158,15 @@ def send_email(result: PipelineResult, report: bytes, to: str, environ=os.enviro
 
 
 def notify(result: PipelineResult, files: dict[str, bytes], webhook: str | None = None,
-           email: str | None = None) -> list[tuple[bool, str]]:
+           email: str | None = None, history_problem: str | None = None) -> list[tuple[bool, str]]:
     """Send the requested notifications; for each, whether it went out and a French line saying so."""
     outcomes = []
     if webhook:
-        failure = post_webhook(webhook, webhook_payload(result))
+        failure = post_webhook(webhook, webhook_payload(result, history_problem))
         outcomes.append((failure is None, f"résumé envoyé au webhook {redacted(webhook)}." if failure is None
                          else f"notification webhook non remise ({redacted(webhook)} : {failure})."))
     if email:
-        failure = send_email(result, files[REPORT], email)
+        failure = send_email(result, files[REPORT], email, history_problem=history_problem)
         outcomes.append((failure is None, f"résumé et rapport envoyés par e-mail à {email}." if failure is None
                          else f"e-mail non envoyé à {email} ({failure})."))
     return outcomes
