@@ -289,28 +289,41 @@ def test_cli_compare_counts_a_vanished_best_seller_among_the_largest_changes(rea
     assert line.split("  ")[0].strip() == best["product_id"] and line.endswith(f"—           -{revenue} €"), line
 
 
-def test_the_copy_command_moves_a_duckdb_history_into_postgresql_once(real_result, db, postgres_database, capsys):
+@pytest.mark.parametrize("kind", ["postgresql", "duckdb"])
+def test_the_copy_command_moves_a_duckdb_history_into_another_once(real_result, db, request, tmp_path, capsys, kind):
     from bottleneck_core.formatting import integer
     from bottleneck_core.runs.cli import main
+
+    # Into PostgreSQL to share it; into another DuckDB file for a backup (DuckDB refused a parameter it was
+    # given but did not use, and the copy said a new, empty file was damaged).
+    target = request.getfixturevalue("postgres_database") if kind == "postgresql" else str(tmp_path / "copie.duckdb")
 
     for period in ("2026-08", "2026-09", "2026-10"):
         record_run(as_month(real_result, period), db)
     changed = replace(as_month(real_result, "2026-10"), sources={
         **real_result.sources, "erp": replace(real_result.sources["erp"], sha256="rerun")})
     record_run(changed, db)  # a superseded run travels too
-    assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0
+    assert main(["history", "--db", db, "--copy-to", target]) == 0
     out = capsys.readouterr().out
     rows = 4 * (len(real_result.products) + len(real_result.checks) + len(real_result.sources))  # 3 044
     assert f"4 analyses copiées ({integer(rows)} lignes), 0 déjà présente." in out and "secret" not in out
-    assert main(["history", "--db", db, "--copy-to", postgres_database]) == 0  # idempotent
+    assert main(["history", "--db", db, "--copy-to", target]) == 0  # idempotent
     assert "0 analyse copiée (0 ligne), 4 déjà présentes" in capsys.readouterr().out
     main(["history", "--db", db, "--json"])
     from_duckdb = capsys.readouterr().out
-    main(["history", "--db", postgres_database, "--json"])
-    from_postgres = capsys.readouterr().out
+    main(["history", "--db", target, "--json"])
+    from_target = capsys.readouterr().out
     drop_ids = lambda text: [{k: v for k, v in r.items() if k != "run_id"} for r in json.loads(text)]
-    assert drop_ids(from_postgres) == drop_ids(from_duckdb) and len(json.loads(from_postgres)) == 3
-    assert copy_history(db, postgres_database) == {"runs": 0, "already_there": 4, "rows": 0}
+    assert drop_ids(from_target) == drop_ids(from_duckdb) and len(json.loads(from_target)) == 3
+    assert copy_history(db, target) == {"runs": 0, "already_there": 4, "rows": 0}
+
+
+def test_copying_a_history_that_does_not_exist_says_so_and_creates_nothing(tmp_path, capsys):
+    from bottleneck_core.runs.cli import main
+
+    assert main(["history", "--db", str(tmp_path / "absent.duckdb"), "--copy-to", str(tmp_path / "copie.duckdb")]) == 2
+    assert f"L'historique {tmp_path / 'absent.duckdb'} n'existe pas : rien à copier." in capsys.readouterr().err
+    assert not (tmp_path / "copie.duckdb").exists()
 
 
 def test_a_stopped_server_is_one_french_message_and_the_month_is_still_delivered(real_paths, tmp_path):

@@ -158,8 +158,13 @@ def compare_periods(before: str, after: str, location: str | os.PathLike | None 
 def copy_history(source: str | os.PathLike | None, target: str | os.PathLike) -> dict[str, int]:
     """Every run of one history (current and superseded) into another, rows and all; a run already there is not
     copied twice. Returns how many runs and rows were copied and how many were already there."""
+    if not history_store(source).exists():
+        raise HistoryError(f"L'historique {history_store(source).label} n'existe pas : rien à copier. Vérifiez "
+                           "l'option --db (ou la variable BOTTLENECK_HISTORY).")
     runs = _read(source, lambda tx: tx.frame(ALL_RUNS), pd.DataFrame())
-    children = {} if runs.empty else history_store(source).run(lambda tx: {
+    if runs.empty:
+        return {"runs": 0, "already_there": 0, "rows": 0}
+    children = history_store(source).run(lambda tx: {
         int(run_id): {table: tx.frame(sql, {"run_id": int(run_id)}) for table, sql in ROWS_OF_RUN.items()}
         for run_id in runs["run_id"]}, write=False)
     counts: dict[str, int] = {}

@@ -127,8 +127,8 @@ class DuckDBStore(Store):
             raise self._problem(error) from None
         try:
             con.execute("BEGIN TRANSACTION")
-            tx = Transaction(con, lambda sql, p: con.execute(_dollars(sql), p).fetchall(),
-                             lambda sql, p: con.execute(_dollars(sql), p).df(),
+            tx = Transaction(con, lambda sql, p: con.execute(*_dollars(sql, p)).fetchall(),
+                             lambda sql, p: con.execute(*_dollars(sql, p)).df(),
                              lambda table, run_id, frame: _duckdb_insert(con, table, run_id, frame))
             value = work(tx)
             con.execute("COMMIT")
@@ -155,8 +155,11 @@ class DuckDBStore(Store):
                             "un nouvel historique sera créé au prochain enregistrement.")
 
 
-def _dollars(sql: str) -> str:
-    return _PARAMETER.sub(r"$\1", sql)
+def _dollars(sql: str, params: dict) -> tuple[str, dict]:
+    """SQL written for psycopg as DuckDB reads it, with the parameters it names only (DuckDB refuses any other,
+    where psycopg ignores them)."""
+    named = set(_PARAMETER.findall(sql))
+    return _PARAMETER.sub(r"$\1", sql), {k: v for k, v in params.items() if k in named}
 
 
 def _duckdb_insert(con, table: str, run_id: int, frame: pd.DataFrame) -> None:
