@@ -72,7 +72,10 @@ if before == after:
     st.info("Choisissez deux mois différents pour les comparer.", icon=":material/info:")
     st.stop()
 diff = compare_periods(before, after)
+for note in diff.notes:
+    st.warning(note, icon=":material/rule:")
 kpis(comparison_kpis(diff))
+st.caption(diff.premium_movement)
 tabs = st.tabs(["Entrés en premium", "Sortis du premium", "Plus fortes variations de CA", "Nouveaux produits",
                 "Produits disparus"])
 crossing = ("Un vin passe le seuil quand son prix change ou quand les prix du mois changent (moyenne, écart type) : "

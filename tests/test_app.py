@@ -266,8 +266,27 @@ def test_two_recorded_months_compare_in_french_with_no_rise_for_no_change(real_p
     assert (change.value, change.delta) == ("70 568,60 €", "0,00 €")  # not « +0,00 € » under a green arrow
     assert "Aucun vin entré en premium." in texts(app) and "Aucun produit disparu." in texts(app)
     assert "Aucun CA n'a changé." in texts(app)  # not ten unchanged wines listed as the largest changes
+    assert "Vins premium : 30 → 30 ; 0 entrés, 0 sortis" in texts(app)
+    assert not any("même seuil" in w.value for w in app.warning)
     next(s for s in app.selectbox if s.label == "Mois de référence").set_value("2026-10").run()
     assert "Choisissez deux mois différents pour les comparer." in texts(app)
+
+
+def test_two_months_cut_at_different_thresholds_are_said_so_before_their_premium_movements(real_paths, real_result):
+    from dataclasses import replace
+
+    from bottleneck_core import with_threshold
+    from bottleneck_core.runs.history import record_run
+
+    record_run(replace(real_result, period="2026-09"))
+    looser = replace(real_result, period="2026-10", config=replace(real_result.config, threshold=1.5))
+    record_run(with_threshold(looser, 1.5))  # the configuration of October said 1,5
+    app = upload(new_app(), *real_paths)
+    app.switch_page("app_pages/historique.py").run()
+    note = ("Les deux mois n'ont pas été analysés au même seuil de z-score (2,00 en septembre 2026, 1,50 en octobre "
+            "2026) : des vins entrent ou sortent du premium par ce seul changement de seuil.")
+    assert note in [unescape(w.value) for w in app.warning]
+    assert next(m for m in app.metric if m.label == "Entrés en premium").value == "19"
 
 
 def test_the_sample_is_never_recorded():

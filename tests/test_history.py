@@ -271,6 +271,12 @@ def test_cli_compare_prints_what_changed(real_result, history, capsys):
     out = capsys.readouterr().out
     assert "Vins entrés en premium : 19" in out and "Vins sortis du premium : 0" in out
     assert "Z-score 2026-09" in out
+    # Identical files cut at two thresholds: the entries come from the threshold alone, and that is said first.
+    assert out.startswith("Attention : Les deux mois n'ont pas été analysés au même seuil de z-score (2,00 en "
+                          "septembre 2026, 1,50 en octobre 2026)")
+    assert "Vins premium : 30 → 49 ; 19 entrés, 0 sortis" in out
+    assert main(["compare", "2026-10", "2026-10", "--db", history]) == 2
+    assert "les deux mois sont le même (2026-10)" in capsys.readouterr().err
     assert main(["compare", "2026-09", "2030-01", "--db", history]) == 2
     assert "aucune analyse enregistrée pour 2030-01" in capsys.readouterr().err
 
@@ -286,7 +292,21 @@ def test_cli_compare_counts_a_vanished_best_seller_among_the_largest_changes(rea
     best = real_result.products.iloc[0]
     line = next(l for l in changes.splitlines() if l.startswith(best["product_id"]))
     revenue = f"{best['revenue']:,.2f}".replace(",", " ").replace(".", ",")
-    assert line.split("  ")[0].strip() == best["product_id"] and line.endswith(f"—           -{revenue} €"), line
+    assert line.split("  ")[0].strip() == best["product_id"] and line.endswith(f"—           −{revenue} €"), line
+
+
+def test_a_vanished_premium_wine_leaves_the_premium_and_a_new_one_enters_so_the_counts_add_up(real_result):
+    products = real_result.products.assign(premium=real_result.products["product_id"].isin(
+        real_result.premium["product_id"]))
+    gone = products.loc[products["premium"]].iloc[0]
+    new = products.iloc[[0]].assign(product_id="nouveau", premium=True)
+    after = pd.concat([products.loc[products["product_id"] != gone["product_id"]], new, new.assign(
+        product_id="nouveau-ordinaire", premium=False)])
+    diff = compare_products(products, after, "2026-09", "2026-10", thresholds=(2.0, 2.0))
+    assert diff.left_premium["product_id"].tolist() == [gone["product_id"]]
+    assert diff.entered_premium["product_id"].tolist() == ["nouveau"]
+    assert diff.premium_before + len(diff.entered_premium) - len(diff.left_premium) == diff.premium_after == 30
+    assert diff.notes == []  # one threshold: nothing to warn about
 
 
 @pytest.mark.parametrize("kind", ["postgresql", "duckdb"])

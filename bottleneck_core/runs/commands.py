@@ -149,14 +149,17 @@ def compare_command(args: argparse.Namespace) -> int:
     except HistoryError as error:
         raise InputError(str(error)) from None
     share = diff.revenue_relative_change
-    lines = [f"CA total : {euros(diff.revenue_before)} ({before}) → {euros(diff.revenue_after)} ({after}), écart "
-             f"{signed(euros(abs(diff.revenue_change)), diff.revenue_change)}"
-             + (f" ({signed(percent(abs(share)), share)})" if share is not None else "")]
+    lines = [f"Attention : {note}" for note in diff.notes]
+    lines += [f"CA total : {euros(diff.revenue_before)} ({before}) → {euros(diff.revenue_after)} ({after}), écart "
+              f"{signed(euros(abs(diff.revenue_change)), diff.revenue_change)}"
+              + (f" ({signed(percent(abs(share)), share)})" if share is not None else ""), diff.premium_movement]
 
     def cell(column: str, value) -> str:
         if value is None or (isinstance(value, float) and value != value):
             return "—"  # the product is absent that month
         if isinstance(value, float):
+            if column == "revenue_change":
+                return signed(euros(abs(value)), value)  # +1 575,00 €, −6 295,45 €: one sign, one minus
             return number(value) if "zscore" in column else euros(value)
         return str(value)
 

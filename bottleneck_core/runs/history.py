@@ -151,8 +151,13 @@ def product_over_months(product_id: str, location: str | os.PathLike | None = No
 
 
 def compare_periods(before: str, after: str, location: str | os.PathLike | None = None) -> Comparison:
-    """Compare two recorded months."""
-    return compare_products(period_products(before, location), period_products(after, location), before, after)
+    """Compare two recorded months (their current analyses), with the threshold each was cut at."""
+    if before == after:
+        raise InputError(f"les deux mois sont le même ({before}) : choisissez deux mois différents.")
+    products = period_products(before, location), period_products(after, location)
+    thresholds = current_runs(location).set_index("period")["threshold"]
+    return compare_products(*products, before, after,
+                            thresholds=(float(thresholds[before]), float(thresholds[after])))
 
 
 def copy_history(source: str | os.PathLike | None, target: str | os.PathLike) -> dict[str, int]:

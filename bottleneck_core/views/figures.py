@@ -80,9 +80,11 @@ def comparison_kpis(diff) -> list[Kpi]:
         Kpi(f"CA {month_label(diff.after)}", euros(diff.revenue_after), change,
             f"Contre {euros(diff.revenue_before)} en {month_label(diff.before)}.", sign),
         Kpi("Entrés en premium", integer(len(diff.entered_premium)), None,
-            f"Vins premium en {month_label(diff.after)} qui ne l'étaient pas en {month_label(diff.before)}."),
+            f"Vins premium en {month_label(diff.after)} qui ne l'étaient pas en {month_label(diff.before)} "
+            "(nouveaux produits compris)."),
         Kpi("Sortis du premium", integer(len(diff.left_premium)), None,
-            f"Vins premium en {month_label(diff.before)} qui ne le sont plus en {month_label(diff.after)}."),
+            f"Vins premium en {month_label(diff.before)} qui ne le sont plus en {month_label(diff.after)} "
+            "(produits disparus compris)."),
         Kpi("Nouveaux / disparus", f"{integer(len(diff.new_products))} / {integer(len(diff.vanished_products))}",
             None, f"Produits présents seulement en {month_label(diff.after)} / seulement en "
                   f"{month_label(diff.before)}."),
