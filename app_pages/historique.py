@@ -53,7 +53,7 @@ st.plotly_chart(monthly_checks(months), width="stretch", config=CONFIG)
 french_table(runs.assign(period=runs["period"].map(month_label), run_at=runs["run_at"].dt.strftime("%d/%m/%Y %H:%M"),
                          checks_passed=runs["checks_passed"].map({True: "réussis", False: "en échec"}))[
     ["period", "revenue_total", "premium_count", "checks_passed", "merged_rows", "run_at", "superseded"]].rename(columns={
-        "period": "Mois", "run_at": "Analysé le", "revenue_total": "CA total (€)", "premium_count": "Vins premium",
+        "period": "Mois", "run_at": "Analysé le (heure de Paris)", "revenue_total": "CA total (€)", "premium_count": "Vins premium",
         "merged_rows": "Produits", "checks_passed": "Contrôles bloquants", "superseded": "Analyses remplacées"}),
     units={"CA total (€)": "€"}, column_config={
         "Mois": st.column_config.Column(width=110), "CA total (€)": st.column_config.Column(width=105),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -131,7 +130,7 @@ def history_command(args: argparse.Namespace) -> int:
     if runs.empty:
         print(f"Aucune analyse enregistrée dans {history_store(args.db).label}.")
         return EXIT_OK
-    print(table(["Mois", "Analysé le", "CA total", "Premium", "Produits", "Contrôles bloquants", "Remplacées"],
+    print(table(["Mois", "Analysé le (heure de Paris)", "CA total", "Premium", "Produits", "Contrôles bloquants", "Remplacées"],
                 [[r.period, r.run_at.strftime("%d/%m/%Y %H:%M"), euros(r.revenue_total), integer(r.premium_count),
                   integer(r.merged_rows), "réussis" if r.checks_passed else f"{integer(r.checks_failed)} en échec",
                   integer(r.superseded)] for r in runs.itertuples()]))

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +21,7 @@ from .schema import (SCHEMA_VERSION, ALL_RUNS, CURRENT_OF_PERIOD, CURRENT_RUNS, 
 from .stores import HistoryError, Store, open_store
 
 DEFAULT_HISTORY = Path(__file__).resolve().parents[2] / "data" / "history.duckdb"
+LOCAL_TIME = "Europe/Paris"  # the team's time: a run's time is stored in UTC and shown in it
 RUN_COLUMNS = ["run_id", "period", "run_at", "revenue_total", "premium_count", "ordinary_count", "merged_rows",
                "checks_passed", "checks_failed", "threshold", "superseded"]
 __all__ = ["HistoryError", "StoredRun", "compare_periods", "copy_history", "current_runs", "history_store",
@@ -69,7 +70,7 @@ def record_run(result: PipelineResult, location: str | os.PathLike | None = None
         raise HistoryError(f"Cette analyse est une simulation (seuil de z-score {number(result.threshold)} au lieu "
                            f"de {number(result.config.threshold)}) : seule l'analyse au seuil de la configuration "
                            "est enregistrée dans l'historique.")
-    run_at = run_at or datetime.now()
+    run_at = run_at or datetime.now(timezone.utc).replace(tzinfo=None)  # stored in UTC, whatever the machine's zone
     key, facts = fingerprint(result), summary(result)
     products = result.products.assign(premium=result.products["product_id"].isin(result.premium["product_id"]))
     tables = {
@@ -114,9 +115,9 @@ def _read(location, work, empty):
 
 
 def current_runs(location: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The current run of each period, oldest period first."""
-    empty = pd.DataFrame(columns=RUN_COLUMNS)
-    return _read(location, lambda tx: tx.frame(CURRENT_RUNS), empty)
+    """The current run of each period, oldest period first, each run's time in Paris time."""
+    runs = _read(location, lambda tx: tx.frame(CURRENT_RUNS), pd.DataFrame(columns=RUN_COLUMNS))
+    return runs.assign(run_at=pd.to_datetime(runs["run_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME))
 
 
 def period_products(period: str, location: str | os.PathLike | None = None) -> pd.DataFrame:
