@@ -57,9 +57,17 @@ def test_the_step_balance_reads_as_a_sentence(rows_in, out, removed, fragment):
 
 
 def test_count_check_keeps_a_sample_and_the_full_count():
-    result = count_check("erp_price_not_negative", pd.DataFrame({"x": range(120)}), "lignes ERP au prix négatif")
+    result = count_check("erp_price_not_negative", pd.DataFrame({"x": range(120)}),
+                         ("ligne ERP au prix négatif", "lignes ERP au prix négatif"))
     assert result.offending_count == 120 and len(result.offending) == 50
     assert result.severity == "warning" and result.status == "failed"
+
+
+def test_one_row_at_fault_is_written_in_the_singular():
+    one, two = (count_check("web_all_matched", pd.DataFrame({"sku": ["a", "b"][:n]}),
+                            ("produit du site sans produit ERP", "produits du site sans produit ERP")) for n in (1, 2))
+    assert one.message.startswith("1 produit du site sans produit ERP. ")
+    assert two.message.startswith("2 produits du site sans produit ERP. ")
 
 
 def test_a_join_that_keeps_nothing_blocks_the_month_whatever_the_configuration(month):

@@ -36,14 +36,15 @@ def reference_check(check_id: str, actual: float | None, config: Config, simulat
     return result(check_id, ok, expected, actual, message)
 
 
-def count_check(check_id: str, offending: pd.DataFrame, what: str, per: tuple[str, str, str] | None = None
-                ) -> CheckResult:
-    """Passes when no row is at fault; otherwise says how many rows (and, with `per` = (key column, singular,
-    plural), for how many keys: both sides of a conflict are rows at fault) and shows them."""
+def count_check(check_id: str, offending: pd.DataFrame, what: tuple[str, str],
+                per: tuple[str, str, str] | None = None) -> CheckResult:
+    """Passes when no row is at fault; otherwise says how many rows, `what` = (singular, plural) as French writes
+    « 1 ligne » and « 2 lignes » (and, with `per` = (key column, singular, plural), for how many keys: both sides
+    of a conflict are rows at fault) and shows them."""
     count = len(offending)
     keys = f", pour {plural(offending[per[0]].nunique(), per[1], per[2])}" if per and count else ""
     message = (f"{CHECKS[check_id].title} : aucune ligne concernée." if count == 0
-               else f"{integer(count)} {what}{keys}. {CHECKS[check_id].meaning}")
+               else f"{plural(count, *what)}{keys}. {CHECKS[check_id].meaning}")
     return result(check_id, count == 0, 0, count, message, offending)
 
 
@@ -98,8 +99,9 @@ def join_checks(facts: RunFacts, config: Config) -> list[CheckResult]:
         coverage_check("web_sales_coverage", len(sold) - len(sold_unmatched), len(sold),
                        config.coverage["web_sales_matched"], "Produits vendus du site reliés à l'ERP", sold_unmatched),
         count_check("no_null_keys", rows_where(merged, merged["product_id"].isna() | merged["sku"].isna()),
-                    "lignes fusionnées sans clé"),
-        count_check("web_all_matched", facts.unmatched_web, "produits du site sans produit ERP"),
+                    ("ligne fusionnée sans clé", "lignes fusionnées sans clé")),
+        count_check("web_all_matched", facts.unmatched_web,
+                    ("produit du site sans produit ERP", "produits du site sans produit ERP")),
     ]
 
 
@@ -112,7 +114,7 @@ def revenue_checks(facts: RunFacts) -> list[CheckResult]:
     positive = total > 0  # a month of a wine merchant sells: 0 € is a wrong export, never a quiet month
     return [
         count_check("revenue_computable", rows_where(products, products["revenue"].isna()),
-                    "produits sans prix ou sans ventes"),
+                    ("produit sans prix ou sans ventes", "produits sans prix ou sans ventes")),
         result("revenue_adds_up", adds_up, total, detail,
                f"Somme des CA par produit {euros(detail)} {'=' if adds_up else '≠'} CA total {euros(total)}."),
         result("revenue_positive", positive, None, total,
@@ -135,10 +137,10 @@ def premium_checks(facts: RunFacts) -> list[CheckResult]:
                f"{integer(premium.rows_out)} premium + {integer(premium.rows_removed)} ordinaires "
                f"{'=' if split == merged else '≠'} {integer(merged)} produits fusionnés."),
         count_check("premium_above_threshold", pd.concat([below, above]) if len(below) or len(above) else below,
-                    "vins mal classés par rapport au seuil"),
+                    ("vin mal classé par rapport au seuil", "vins mal classés par rapport au seuil")),
     ]
     if facts.price_computable:
-        found.append(count_check("zscore_computable", facts.products.iloc[0:0], ""))
+        found.append(count_check("zscore_computable", facts.products.iloc[0:0], ("", "")))
     else:
         found.append(neither("zscore_computable", NOT_COMPUTABLE, None, None,
                              "Z-score non calculable : les prix ne varient pas (ou un seul prix connu)."))
@@ -150,8 +152,9 @@ def web_no_sku_sales(step: StepResult) -> CheckResult:
     number (the join's coverage cannot see them, they are gone before it)."""
     sold = rows_where(step.removed, step.removed["total_sales"].fillna(0) > 0)
     sales = plural(int(sold["total_sales"].sum()), "vente")
-    return count_check("web_no_sku_sales", sold, f"lignes WEB sans sku ont des ventes ({sales}, hors du chiffre "
-                                                 "d'affaires)")
+    outside = f"({sales}, hors du chiffre d'affaires)"
+    return count_check("web_no_sku_sales", sold, (f"ligne WEB sans sku a des ventes {outside}",
+                                                  f"lignes WEB sans sku ont des ventes {outside}"))
 
 
 def run_checks(facts: RunFacts, config: Config) -> tuple[CheckResult, ...]:
@@ -161,25 +164,32 @@ def run_checks(facts: RunFacts, config: Config) -> tuple[CheckResult, ...]:
              for check_id in ("erp_rows", "liaison_rows", "web_clean_rows", "web_dedup_rows", "merged_rows",
                               "revenue_total", "premium_count")]
     found += [
-        count_check("values_repaired", facts.repairs, "valeurs réparées à la lecture"),
-        count_check("file_adjusted", facts.adjustments, "lignes lues avec un ajustement"),
+        count_check("values_repaired", facts.repairs,
+                    ("valeur réparée à la lecture", "valeurs réparées à la lecture")),
+        count_check("file_adjusted", facts.adjustments,
+                    ("ligne lue avec un ajustement", "lignes lues avec un ajustement")),
         count_check("erp_keys_unique", duplicated_keys(facts.step("clean_erp").output, "product_id"),
-                    "lignes ERP à la clé vide ou en double"),
+                    ("ligne ERP à la clé vide ou en double", "lignes ERP à la clé vide ou en double")),
         count_check("erp_no_conflicting_duplicates",
                     conflicting_rows(facts.step("clean_erp"), CONFLICTING_DUPLICATE, "product_id", erp),
-                    "lignes ERP en double avec des valeurs différentes", ("product_id", "produit", "produits")),
-        count_check("erp_price_not_negative", rows_where(erp, erp["price"] < 0), "lignes ERP au prix négatif"),
-        count_check("erp_stock_not_negative", rows_where(erp, erp["stock_quantity"] < 0), "lignes ERP au stock négatif"),
+                    ("ligne ERP en double avec des valeurs différentes",
+                     "lignes ERP en double avec des valeurs différentes"), ("product_id", "produit", "produits")),
+        count_check("erp_price_not_negative", rows_where(erp, erp["price"] < 0),
+                    ("ligne ERP au prix négatif", "lignes ERP au prix négatif")),
+        count_check("erp_stock_not_negative", rows_where(erp, erp["stock_quantity"] < 0),
+                    ("ligne ERP au stock négatif", "lignes ERP au stock négatif")),
         count_check("liaison_keys_unique", duplicated_keys(facts.step("clean_liaison").output, "product_id"),
-                    "lignes LIAISON à la clé vide ou en double"),
+                    ("ligne LIAISON à la clé vide ou en double", "lignes LIAISON à la clé vide ou en double")),
         count_check("liaison_no_conflicting_duplicates",
                     conflicting_rows(facts.step("clean_liaison"), CONFLICTING_DUPLICATE, "product_id", liaison),
-                    "lignes LIAISON reliant un produit à plusieurs id_web", ("product_id", "produit", "produits")),
+                    ("ligne LIAISON reliant un produit à plusieurs id_web",
+                     "lignes LIAISON reliant un produit à plusieurs id_web"), ("product_id", "produit", "produits")),
         web_no_sku_sales(facts.step("clean_web")),
         count_check("web_keys_unique", duplicated_keys(facts.step("dedup_web").output, "sku"),
-                    "lignes WEB au sku vide ou en double"),
+                    ("ligne WEB au sku vide ou en double", "lignes WEB au sku vide ou en double")),
         count_check("web_sales_conflicts", conflicting_rows(facts.step("dedup_web"), WEB_CONFLICT, "sku", web),
-                    "lignes WEB en conflit sur total_sales", ("sku", "sku", "sku")),
+                    ("ligne WEB en conflit sur total_sales", "lignes WEB en conflit sur total_sales"),
+                    ("sku", "sku", "sku")),
         *join_checks(facts, config), *revenue_checks(facts), *premium_checks(facts),
         *[rows_accounted(step) for step in facts.steps],
         *month_checks(facts, config),
