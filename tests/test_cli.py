@@ -50,6 +50,9 @@ def test_failed_reference_checks_exit_1_and_still_write_everything(real_frames, 
     code, out, _ = run_here(capsys, "run", "--erp", names[0], "--liaison", names[1], "--web", names[2], "--out",
                             str(tmp_path / "out"))
     assert code == 1 and "ÉCHEC" in out and "revenue_total" in out
+    # Blocking failures first, under their own heading; the warnings after, under theirs.
+    blocking = out.split("Contrôles bloquants en échec :\n")[1].split("Avertissements :\n")[0]
+    assert "  - Chiffre d'affaires total : " in blocking and "prix négatif" not in blocking
     assert json.loads((tmp_path / "out" / "synthese.json").read_text())["checks_passed"] is False
     assert {p.name for p in (tmp_path / "out").iterdir()} == DELIVERABLES
 

@@ -102,7 +102,7 @@ def _record(result, location: str | None) -> str | None:
     except HistoryError as error:
         print(f"Attention : analyse non enregistrée dans l'historique. {error}", file=sys.stderr)
         return str(error)
-    print(f"{stored.message()} ({history_store(location).label})")
+    print(f"{stored.message().rstrip('.')} ({history_store(location).label}).")
     return None
 
 
@@ -130,7 +130,8 @@ def history_command(args: argparse.Namespace) -> int:
     if runs.empty:
         print(f"Aucune analyse enregistrée dans {history_store(args.db).label}.")
         return EXIT_OK
-    print(table(["Mois", "Analysé le (heure de Paris)", "CA total", "Premium", "Produits", "Contrôles bloquants", "Remplacées"],
+    print(table(["Mois", "Analysé le (heure de Paris)", "CA total", "Premium", "Produits", "Contrôles bloquants",
+                 "Remplacées"],
                 [[r.period, r.run_at.strftime("%d/%m/%Y %H:%M"), euros(r.revenue_total), integer(r.premium_count),
                   integer(r.merged_rows), "réussis" if r.checks_passed else f"{integer(r.checks_failed)} en échec",
                   integer(r.superseded)] for r in runs.itertuples()]))
@@ -207,7 +208,9 @@ def render_report(result, unreachable: str | None = None) -> str:
     checks = table(["Statut", "Gravité", "Contrôle", "Attendu", "Obtenu", "Identifiant"],
                    [[STATUS_MARKS[c.status], SEVERITY_LABELS[c.severity], c.title, value(c.expected, c.unit),
                      value(c.actual, c.unit), c.id] for c in result.checks])
-    notes = "\n".join(f"  - {c.message}" for c in result.checks if c.blocking_failure or c.warning)
+    listed = (("Contrôles bloquants en échec", [c for c in result.checks if c.blocking_failure]),
+              ("Avertissements", [c for c in result.checks if c.warning]))
+    notes = "\n".join(f"{title} :\n" + "\n".join(f"  - {c.message}" for c in found) for title, found in listed if found)
     price = result.threshold_price
     simulated = (f" (seuil simulé : la configuration dit {number(result.config.threshold)})"
                  if result.simulated else "")
