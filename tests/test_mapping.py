@@ -53,6 +53,18 @@ def test_the_cli_takes_a_mapping_file(renamed_erp, real_paths, tmp_path, capsys)
     assert code == 0 and "70 568,60 €" in out and "prix → price" in out
 
 
+def test_a_mapping_to_a_column_the_file_lacks_says_the_mapping_is_what_to_fix(renamed_erp, real_paths, tmp_path,
+                                                                           capsys):
+    (tmp_path / "erp.xlsx").write_bytes(renamed_erp)
+    (tmp_path / "correspondances.yaml").write_text(mapping_yaml({"erp": {"price": "prixx", "product_id": "ID"}}))
+    code = main(["run", "--erp", str(tmp_path / "erp.xlsx"), "--liaison", str(real_paths[1]), "--web",
+                 str(real_paths[2]), "--mapping", str(tmp_path / "correspondances.yaml"), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "colonne obligatoire absente : « price »" in err
+    assert "La correspondance de colonnes fait tenir « price » par « prixx », absente de ce fichier" in err
+    assert "Indiquez la colonne qui en tient lieu" not in err  # the mapping did: it is the mapping to correct
+
+
 @pytest.mark.parametrize("document, fragment", [
     ({"autre": {"price": "prix"}}, "export inconnu « autre »"),
     ({"erp": {"couleur": "x"}}, "colonne inconnue de l'export ERP : couleur"),

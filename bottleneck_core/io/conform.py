@@ -31,12 +31,18 @@ def find_columns(headers: list[str], kind: str, mapping: dict[str, str] | None, 
     return found
 
 
-def missing_columns_error(where: str, kind: str, missing: list[str], headers: list[str]) -> InputError:
+def missing_columns_error(where: str, kind: str, missing: list[str], headers: list[str],
+                          mapping: dict[str, str] | None = None) -> InputError:
     label = CONTRACTS[kind].label
     names = ", ".join(f"« {c} »" for c in missing)
     word = "colonne obligatoire absente" if len(missing) == 1 else "colonnes obligatoires absentes"
     lookalike = guess_kind(headers)
-    if lookalike and lookalike != kind:
+    mapped = {c: (mapping or {})[c] for c in missing if c in (mapping or {})}
+    if mapped:  # the user's mapping names a column this file does not have: say the mapping, not the contract
+        said = ", ".join(f"« {c} » par « {h} »" for c, h in mapped.items())
+        hint = (f"La correspondance de colonnes fait tenir {said}, absente de ce fichier : corrigez la "
+                "correspondance (nom exact de la colonne du fichier), ou réexportez le fichier.")
+    elif lookalike and lookalike != kind:
         hint = (f"Ce fichier ressemble à l'export {CONTRACTS[lookalike].label} : faites-le compter comme export "
                 f"{CONTRACTS[lookalike].label}, et donnez comme export {label} le vrai export {label}.")
     elif closest_kind(headers) == kind:
@@ -57,7 +63,7 @@ def conform(sheet: Sheet, kind: str, file_name: str, mapping: dict[str, str] | N
     found = find_columns(headers, kind, mapping, where)
     missing = [c for c in contract.required if c not in found]
     if missing:
-        raise missing_columns_error(where, kind, missing, headers)
+        raise missing_columns_error(where, kind, missing, headers, mapping)
     rows = np.asarray(sheet["rows"], dtype="int64")
     if not len(rows):
         raise InputError("le fichier ne contient que l'en-tête, aucune ligne de données.", file=where,
