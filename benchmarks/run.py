@@ -4,8 +4,10 @@
     python -m benchmarks --quick   # fewer runs, a 15 000-row large month (a smoke run)
 
 (a) in this process, the analysis and the seed's approach, bytes in to deliverables out, alternated;
-(b) the CLI as the scheduled run starts it, a cold process each time, against a plain script of the same job;
-(c) the CLI on a large month (150 000 WEB rows, all 28 columns), with the peak memory of its whole process tree.
+(b) the CLI as the scheduled run starts it (recording a new month in its history), a cold process each time,
+    against a plain script of the same job;
+(c) the CLI on a large month (150 000 WEB rows, all 28 columns, recorded too), with the peak memory of its whole
+    process tree.
 The browser is measured by `python -m benchmarks.browser`."""
 from __future__ import annotations
 
@@ -78,10 +80,12 @@ def tree_rss(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
-def timed_process(command: list[str], watch_memory: bool = False) -> tuple[float, int, subprocess.CompletedProcess]:
+def timed_process(command: list[str], watch_memory: bool = False, history: str | None = None
+                  ) -> tuple[float, int, subprocess.CompletedProcess]:
     """Wall time of a whole process and, if asked, the peak memory of its process tree (sampled every 10 ms)."""
+    env = {**os.environ, "BOTTLENECK_HISTORY": history} if history else None
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     peak = 0
     while watch_memory and process.poll() is None:
         peak = max(peak, tree_rss(process.pid))
@@ -92,18 +96,21 @@ def timed_process(command: list[str], watch_memory: bool = False) -> tuple[float
 
 
 def cli_against_plain(runs: int) -> dict:
-    """(b): the CLI and the plain script, each in a cold process, alternated."""
+    """(b): the CLI and the plain script, each in a cold process, alternated. The CLI does what the scheduled run
+    does: it compares the month with the previous one in its history and records it there, a new month each time
+    (the plain script keeps no history)."""
     with tempfile.TemporaryDirectory() as out:
+        history = f"{out}/historique.duckdb"
         cli = [sys.executable, "-m", "bottleneck_core", "run", "--erp", str(DATA / "erp.xlsx"), "--liaison",
                str(DATA / "liaison.xlsx"), "--web", str(DATA / "web.xlsx"), "--out", f"{out}/cli"]
         plain = [sys.executable, "-m", "benchmarks.plain", str(DATA), f"{out}/plain"]
-        for command in (cli, plain):  # warm the disk cache, check both work
-            done = timed_process(command)[2]
+        for command in (cli + ["--period", "2020-01"], plain):  # warm the disk cache, check both work
+            done = timed_process(command, history=history)[2]
             if done.returncode:
                 raise SystemExit(done.stderr.decode())
         ours, theirs = [], []
-        for _ in range(runs):
-            ours.append(timed_process(cli)[0])
+        for run in range(runs):
+            ours.append(timed_process(cli + ["--period", f"{2021 + run // 12}-{run % 12 + 1:02d}"], history=history)[0])
             theirs.append(timed_process(plain)[0])
     imports = subprocess.run([sys.executable, "-X", "importtime", "-c", "import scipy.stats"], capture_output=True,
                              text=True).stderr.splitlines()[-1]
@@ -122,7 +129,8 @@ def large_month(rows: int) -> dict:
         config.write_text("zscore_threshold: 2\n")
         seconds, peak, done = timed_process([sys.executable, "-m", "bottleneck_core", "run", "--erp", str(paths["erp"]),
                                              "--liaison", str(paths["liaison"]), "--web", str(paths["web"]),
-                                             "--config", str(config), "--out", f"{out}/livrables"], watch_memory=True)
+                                             "--config", str(config), "--out", f"{out}/livrables"], watch_memory=True,
+                                            history=f"{out}/historique.duckdb")
         out = f"{out}/livrables"
         summary = json.loads(Path(out, "synthese.json").read_text()) if done.returncode in (0, 1) else {}
     return {"web_rows": summary.get("rows", {}).get("web_raw"), "merged": summary.get("rows", {}).get("merged"),

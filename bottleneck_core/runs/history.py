@@ -106,12 +106,17 @@ def _read(location, work, empty):
     store = history_store(location)
     if not store.exists():
         return empty
-    version = store.run(lambda tx: tx.version(), write=False)
+    def current(tx):  # one transaction when the store is up to date, as it is but once per new version
+        version = tx.version()
+        return version, work(tx) if version >= SCHEMA_VERSION else None
+
+    version, found = store.run(current, write=False)
     if version == 0:
         return empty
     if version < SCHEMA_VERSION:
         store.run(lambda tx: None)
-    return store.run(work, write=False)
+        return store.run(work, write=False)
+    return found
 
 
 def current_runs(location: str | os.PathLike | None = None) -> pd.DataFrame:

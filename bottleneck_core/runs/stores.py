@@ -21,6 +21,9 @@ CONNECT_TIMEOUT = int(os.environ.get("BOTTLENECK_HISTORY_CONNECT_TIMEOUT", "5"))
 _PARAMETER = re.compile(r"%\((\w+)\)s")
 
 
+_BEHIND = object()  # a store of an earlier schema version: migrate, then do the work
+
+
 class HistoryError(Exception):
     """The history cannot be used (unreachable, refused, busy too long, damaged); the analysis itself is unaffected."""
 
@@ -52,7 +55,10 @@ class Store:
         delay = 0.02
         while True:
             try:
-                if write:
+                if write:  # the schema is checked in the work's own transaction; migrated first only when behind
+                    done = self._transaction(lambda tx: work(tx) if tx.version() >= SCHEMA_VERSION else _BEHIND, True)
+                    if done is not _BEHIND:
+                        return done
                     self._migrate()
                 return self._transaction(work, write)
             except Retry:
