@@ -114,7 +114,10 @@ def test_the_previous_month_is_the_latest_recorded_before_this_one(real_result, 
     assert (previous.period, previous.threshold) == ("2026-09", 2.0)
     assert previous.figures == {"erp_rows": 825, "liaison_rows": 825, "web_clean_rows": 1428, "web_dedup_rows": 714,
                                 "merged_rows": 714, "revenue_total": 70568.6, "premium_count": 30,
-                                "price_mean": pytest.approx(real_result.price_stats.mean), "products_sold": 385}
+                                "price_mean": pytest.approx(real_result.price_stats.mean), "products_sold": 385,
+                                "ordinary_count": 684, "price_std": pytest.approx(real_result.price_stats.std),
+                                "threshold_price": pytest.approx(real_result.threshold_price), "warnings": 4,
+                                "threshold_of_record": 2.0, "checks_passed": True}
     assert previous.sources == {kind: table.sha256 for kind, table in real_result.sources.items()}  # the files' prints
     assert previous_month("2026-07", history) is None
 
@@ -381,3 +384,26 @@ def test_a_run_s_time_is_the_same_moment_whatever_the_time_zone_of_the_machine_t
     assert str(runs["run_at"].dt.tz) == "Europe/Paris"  # shown in the team's time
     now = pd.Timestamp.now(tz="UTC")
     assert all(abs(now - moment) < pd.Timedelta(minutes=5) for moment in runs["run_at"]), runs["run_at"].tolist()
+
+
+def test_the_report_sets_last_month_s_recorded_figures_beside_this_month_s(real_result, history):
+    import io
+
+    import openpyxl
+
+    from bottleneck_core import deliverables
+
+    record_run(as_month(real_result, "2026-09"), history)
+    now = replace(as_month(real_result, "2026-10"), previous=previous_month("2026-10", history))
+    book = openpyxl.load_workbook(io.BytesIO(deliverables(now)["rapport_ca.xlsx"]), read_only=True)
+    rows = {row[0]: row[1:3] for row in book["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Vins ordinaires"] == (684, 684) and rows["Avertissements"] == (4, 4)
+    assert rows["Écart type des prix (€)"][0] == rows["Écart type des prix (€)"][1] == pytest.approx(
+        real_result.price_stats.std)
+    assert rows["Seuil de la configuration"] == (2, 2) and rows["Tous les contrôles bloquants réussis"] == ("oui", "oui")
+    assert rows["Prix correspondant au seuil (€)"][0] == rows["Prix correspondant au seuil (€)"][1] is not None
+    # Counts cut at another threshold are not set beside each other.
+    looser = replace(now, previous=replace(now.previous, threshold=1.5))
+    book = openpyxl.load_workbook(io.BytesIO(deliverables(looser)["rapport_ca.xlsx"]), read_only=True)
+    rows = {row[0]: row[1:3] for row in book["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Vins ordinaires"] == (684, None) and rows["Prix correspondant au seuil (€)"][1] is None

@@ -87,6 +87,8 @@ def check_rows(checks: tuple[CheckResult, ...]) -> pd.DataFrame:
 def key_figures(result: PipelineResult) -> list[tuple[str, object, str, object]]:
     """The Synthèse: (label, this month's value, unit, the previous month's value or None)."""
     before = result.previous.figures if result.previous else {}
+    # Counts cut at a threshold compare only with a month cut at the same one.
+    same_threshold = before if result.previous and result.previous.threshold == result.threshold else {}
     stats, figures = result.price_stats, result.figures
     checks = result.checks
     blocking = [c for c in checks if c.severity == ERROR and c.status in (PASSED, "failed")]
@@ -96,17 +98,18 @@ def key_figures(result: PipelineResult) -> list[tuple[str, object, str, object]]
         ("Chiffre d'affaires total (€)", result.revenue_total, "€", before.get("revenue_total")),
         ("Produits fusionnés", figures["merged_rows"], "int", before.get("merged_rows")),
         ("Produits vendus (CA > 0)", sold, "int", before.get("products_sold")),
-        ("Vins premium", result.step("premium").rows_out, "int",
-         before.get("premium_count") if result.previous and result.previous.threshold == result.threshold else None),
-        ("Vins ordinaires", result.step("premium").rows_removed, "int", None),
+        ("Vins premium", result.step("premium").rows_out, "int", same_threshold.get("premium_count")),
+        ("Vins ordinaires", result.step("premium").rows_removed, "int", same_threshold.get("ordinary_count")),
         ("Seuil de z-score", result.threshold, "dec", result.previous.threshold if result.previous else None),
-        ("Seuil de la configuration", result.config.threshold, "dec", None),
-        ("Prix correspondant au seuil (€)", result.threshold_price, "€", None),
+        ("Seuil de la configuration", result.config.threshold, "dec", before.get("threshold_of_record")),
+        ("Prix correspondant au seuil (€)", result.threshold_price, "€", same_threshold.get("threshold_price")),
         ("Prix moyen (€)", stats.mean, "€", before.get("price_mean")),
-        ("Écart type des prix (€)", stats.std, "€", None),
+        ("Écart type des prix (€)", stats.std, "€", before.get("price_std")),
         ("Contrôles bloquants réussis", f"{sum(c.status == PASSED for c in blocking)} / {len(blocking)}", "", None),
-        ("Avertissements", sum(c.severity == WARNING and c.status == "failed" for c in checks), "int", None),
-        ("Tous les contrôles bloquants réussis", "oui" if result.checks_passed else "non", "", None),
+        ("Avertissements", sum(c.severity == WARNING and c.status == "failed" for c in checks), "int",
+         before.get("warnings")),
+        ("Tous les contrôles bloquants réussis", "oui" if result.checks_passed else "non", "",
+         None if before.get("checks_passed") is None else "oui" if before["checks_passed"] else "non"),
         ("Verdict, comme à l'écran", banner(result).text, "", None),  # its 7 / 7 are the reference figures
         *[(f"Fichier {t.label}", t.name, "", None) for t in result.sources.values()],
         *[(f"Lignes {label}", figures[key], "int", before.get(key)) for key, label in (

@@ -145,7 +145,10 @@ def previous_month(period: str, location: str | os.PathLike | None = None) -> Mo
                "web_clean_rows": rows.get("web_clean"), "web_dedup_rows": rows.get("web_dedup"),
                "merged_rows": rows.get("merged"), "revenue_total": facts.get("revenue_total"),
                "premium_count": facts.get("premium_count"), "price_mean": facts.get("price_mean"),
-               "products_sold": facts.get("products_sold")}
+               "products_sold": facts.get("products_sold"),
+               # Shown beside this month's in the report's Synthèse (the checks above compare the others).
+               **{name: facts.get(name) for name in ("ordinary_count", "price_std", "threshold_price", "warnings",
+                                                     "threshold_of_record", "checks_passed")}}
     sources = {kind: source.get("sha256", "") for kind, source in facts.get("sources", {}).items()}
     return MonthFigures(before, float(threshold), figures, sources)
 
