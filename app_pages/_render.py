@@ -10,7 +10,7 @@ import streamlit as st
 from bottleneck_core.formatting import euros, integer, month_label, number, percent
 from bottleneck_core.labels import COLUMN_LABELS, COLUMN_UNITS, status_label
 from bottleneck_core.views.figures import sources_detail
-from bottleneck_core.views.lineage import banner
+from bottleneck_core.views.lineage import banner, failed_badge
 from app_pages._state import back_to_record
 
 START_PAGE = "app_pages/donnees.py"
@@ -44,11 +44,16 @@ def header(state) -> None:
     files = "données d'exemple" if result.sample else ", ".join(t.name for t in result.sources.values())
     threshold = (f"seuil simulé **{number(result.threshold)}** (configuration : {number(result.config.threshold)})"
                  if result.simulated else f"seuil {number(result.threshold)} (configuration)")
+    failed = failed_badge(result)
     with st.container(border=True, horizontal=True, vertical_alignment="center", gap="small"):
-        # A simulation is said in colour on every page, not only by its number.
-        st.markdown((":orange-badge[:material/science: Simulation] " if result.simulated else "")
+        # A failed month, a simulation and the sample are said in colour on every page, not only in words.
+        st.markdown((f":red-badge[:material/error: {failed}] " if failed else "")
+                    + (":orange-badge[:material/science: Simulation] " if result.simulated else "")
+                    + (":violet-badge[:material/dataset: Données d'exemple] " if result.sample else "")
                     + f":material/calendar_month: **{month_label(result.period)}** · {plain(files)} · "
                     f"configuration {plain(state.config_name)} · {threshold}", help=plain(sources_detail(result)))
+        if failed:
+            st.page_link("app_pages/etapes.py", label="Voir les contrôles", icon=":material/rule:")
         if result.simulated:
             st.button("Revenir au seuil de la configuration", icon=":material/undo:", key="back_to_record",
                       on_click=back_to_record, type="secondary", width="content")

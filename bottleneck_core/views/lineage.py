@@ -39,6 +39,13 @@ def banner(result: PipelineResult) -> Banner:
     return Banner(result.checks_passed, f"{verdict(result.checks, refs)}{rules}")
 
 
+def failed_badge(result: PipelineResult) -> str | None:
+    """What every page says, beside its figures, of a month whose blocking checks failed: those figures are not
+    to be used as they are."""
+    failed = sum(c.blocking_failure for c in result.checks)
+    return plural(failed, "contrôle bloquant en échec", "contrôles bloquants en échec") if failed else None
+
+
 def step_summary(result: PipelineResult) -> pd.DataFrame:
     """One line per step: rows in, out and removed, and the state of its checks."""
     read = sum(t.raw_rows for t in result.sources.values())

@@ -189,6 +189,34 @@ def test_dropping_files_again_brings_the_month_back_from_the_sample(page, real_p
     assert "données d'exemple ·" not in main_text(page)
 
 
+def test_every_page_of_a_failed_month_says_so_beside_its_figures(page, real_paths, real_frames, tmp_path):
+    # A WEB export cut short: only « Données » and « Étapes » said the month failed; the revenue, premium and
+    # download pages showed its figures as any other month's.
+    cut = tmp_path / "web.xlsx"
+    real_frames["web"].head(200).to_excel(cut, index=False)
+    drop(page, real_paths[0], real_paths[1], cut)
+    failed = re.compile(r"\d+ contrôles? bloquants? en échec")
+    page.get_by_text(failed).first.wait_for()
+    for slug in ("chiffre-affaires", "premium", "vin", "telechargements", "historique"):
+        go_to(page, slug)
+        header = page.locator('[data-testid="stMarkdownContainer"]', has_text="web.xlsx ·").first
+        assert failed.search(header.inner_text()), slug
+        assert page.get_by_role("link", name="Voir les contrôles").count() == 1, slug
+    page.get_by_role("link", name="Voir les contrôles").click()
+    page.get_by_role("heading", name=SLUGS["etapes"]).first.wait_for()
+    no_exception(page)
+
+
+def test_the_sample_is_marked_as_such_on_every_page(page):
+    click_button(page, "Utiliser les données d'exemple")
+    page.get_by_text("données d'exemple ·").first.wait_for()
+    wait_idle(page)
+    for slug in ("chiffre-affaires", "premium"):
+        go_to(page, slug)
+        badge = page.locator('[data-testid="stMarkdownContainer"]', has_text="données d'exemple ·").first
+        assert "Données d'exemple" in badge.inner_text(), slug
+
+
 def move_slider_to(page, steps_left: int) -> None:
     slider = page.get_by_role("slider").first
     slider.focus()
