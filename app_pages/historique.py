@@ -5,7 +5,7 @@ import streamlit as st
 from bottleneck_core.formatting import month_label, number, of_month
 from bottleneck_core.runs.history import HistoryError, compare_periods, current_runs, record_run
 from bottleneck_core.views.figures import comparison_kpis, every_month
-from bottleneck_core.views.lineage import removed_table
+from bottleneck_core.views.lineage import failed_badge, removed_table
 from app_pages._charts import CONFIG, monthly_chart, monthly_checks
 from app_pages._render import french_table, header, kpis, repeated_exports, show_error
 from app_pages._state import history_written, month
@@ -19,6 +19,11 @@ if record is not None:
         st.caption("Les données d'exemple ne sont jamais enregistrées dans l'historique.")
     else:
         repeated_exports(record)  # last month's exports about to be recorded as this month's: said here too
+        failed = failed_badge(record)
+        if failed:  # said before the click: a recorded month is the next one's comparison
+            st.warning(f"Cette analyse compte {failed} : enregistrée, elle servira de mois de comparaison au mois "
+                       "suivant. Enregistrez-la seulement si ces échecs sont compris (voir « Étapes »).",
+                       icon=":material/error:")
         if state.result.simulated:  # said where the button is, not only in its tooltip
             st.caption(f"Le seuil simulé ({number(state.result.threshold)}) n'est jamais enregistré : le bouton "
                        f"enregistre l'analyse au seuil de la configuration ({number(record.threshold)}).")
@@ -32,7 +37,7 @@ if record is not None:
                 show_error(error)
             else:
                 history_written()
-                st.success(stored.message(), icon=":material/check:")
+                (st.warning if stored.blocking_failures else st.success)(stored.message(), icon=":material/check:")
 try:
     runs = current_runs()
 except HistoryError as error:

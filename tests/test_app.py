@@ -253,6 +253,21 @@ def test_last_months_exports_about_to_be_recorded_as_this_month_are_said_before_
     assert "sont identiques, octet pour octet" in texts(app)
 
 
+def test_a_failed_month_is_said_before_and_after_it_is_saved_never_as_a_plain_success(real_paths, real_frames):
+    from bottleneck_core.runs.history import current_runs
+
+    app = upload(new_app(), real_paths[0], real_paths[1], ("web.xlsx", xlsx(real_frames["web"].head(200))))
+    app.switch_page("app_pages/historique.py").run()
+    before = [unescape(w.value) for w in app.warning]
+    assert any(w.startswith("Cette analyse compte ") and "servira de mois de comparaison au mois suivant" in w
+               for w in before), before
+    next(b for b in app.button if b.label.startswith("Enregistrer l'analyse")).click().run()
+    assert not app.success
+    saved = [unescape(w.value) for w in app.warning if "enregistrée dans l'historique" in w.value]
+    assert len(saved) == 1 and "et sert pourtant de mois de comparaison au mois suivant" in saved[0]
+    assert not current_runs()["checks_passed"].iloc[0]
+
+
 def test_two_recorded_months_compare_in_french_with_no_rise_for_no_change(real_paths, real_result):
     from dataclasses import replace
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..checks import MonthFigures
 from ..errors import InputError
-from ..formatting import month_label, number, of_month
+from ..formatting import month_label, number, of_month, plural
 from ..pipeline import PipelineResult
 from .compare import Comparison, compare_products
 from .schema import (SCHEMA_VERSION, ALL_RUNS, CURRENT_OF_PERIOD, CURRENT_RUNS, INSERT_RUN, PREVIOUS_RUN, PRODUCT_OVER_MONTHS,
@@ -41,14 +41,19 @@ class StoredRun:
     period: str
     identical: bool
     replaced: bool
+    blocking_failures: int = 0
 
     def message(self) -> str:
         if self.identical:
             return (f"Ces fichiers ont déjà été analysés à l'identique pour {month_label(self.period)} : l'historique "
                     "est inchangé.")
-        if self.replaced:
-            return f"Analyse {of_month(self.period)} enregistrée ; la précédente est gardée comme remplacée."
-        return f"Analyse {of_month(self.period)} enregistrée dans l'historique."
+        said = (f"Analyse {of_month(self.period)} enregistrée ; la précédente est gardée comme remplacée."
+                if self.replaced else f"Analyse {of_month(self.period)} enregistrée dans l'historique.")
+        if self.blocking_failures:  # a failed month becomes the next one's comparison: never said as a plain success
+            failed = plural(self.blocking_failures, "contrôle bloquant en échec", "contrôles bloquants en échec")
+            said += (f" Elle compte {failed} et sert pourtant de mois de comparaison au mois suivant : relancez ce "
+                     "mois avec des exports corrigés pour la remplacer.")
+        return said
 
 
 def fingerprint(result: PipelineResult) -> str:
@@ -96,7 +101,8 @@ def record_run(result: PipelineResult, location: str | os.PathLike | None = None
         run_id = int(tx.rows(INSERT_RUN, row)[0][0])
         for table, frame in tables.items():
             tx.insert(table, run_id, frame)
-        return StoredRun(run_id, result.period, identical=False, replaced=bool(current))
+        return StoredRun(run_id, result.period, identical=False, replaced=bool(current),
+                         blocking_failures=facts["blocking_failures"])
 
     return history_store(location).run(write)
 
