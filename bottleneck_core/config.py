@@ -50,9 +50,16 @@ class Levels:
     warning_below: float
 
 
-# Shares the real exports pass (86,5 % and 100 %), and a join that keeps nothing or a small fraction fails.
-DEFAULT_COVERAGE = {"erp_matched": Levels(0.5, 0.8), "web_sales_matched": Levels(0.8, 0.95)}
+# Shares the real exports pass (86,5 %, 100 % and 100 %), and a join that keeps nothing or a small fraction fails,
+# as does a month whose revenue cannot be computed for a tenth of its products.
+DEFAULT_COVERAGE = {"erp_matched": Levels(0.5, 0.8), "web_sales_matched": Levels(0.9, 0.95),
+                    "revenue_computable": Levels(0.9, 1.0)}
 DEFAULT_MAX_CHANGE = 0.25
+# A figure multiplied or divided by this since the previous month is a wrong month (prices in cents, sales
+# counted ten times, half an export), never a season: it blocks.
+DEFAULT_BLOCKING_FACTOR = 3.0
+# The median price of a wine merchant's products: outside this range, prices are read in the wrong unit.
+DEFAULT_MEDIAN_PRICE = (2.0, 500.0)
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,8 @@ class Config:
     coverage: dict[str, Levels] = field(default_factory=lambda: dict(DEFAULT_COVERAGE))
     max_change: float = DEFAULT_MAX_CHANGE
     source: str = "aucune configuration (seuil par défaut, sans chiffres de référence)"
+    blocking_factor: float = DEFAULT_BLOCKING_FACTOR
+    median_price: tuple[float, float] = DEFAULT_MEDIAN_PRICE
 
     def to_dict(self) -> dict:
         """The config in this project's YAML format, as written into the deliverables."""
@@ -73,7 +82,8 @@ class Config:
         coverage = {k: {"error_below": v.error_below, "warning_below": v.warning_below}
                     for k, v in self.coverage.items()}
         return {"zscore_threshold": self.threshold, "checks": checks, "coverage": coverage,
-                "month_over_month": {"max_relative_change": self.max_change}}
+                "month_over_month": {"max_relative_change": self.max_change, "blocking_factor": self.blocking_factor},
+                "prices": {"median_min": self.median_price[0], "median_max": self.median_price[1]}}
 
 
 ConfigSource = Union[str, os.PathLike, bytes, IO[bytes], dict, Config, None]
@@ -114,7 +124,7 @@ def parse_config(document: dict, label: str) -> Config:
     """A Config from a parsed YAML document of either format; unknown keys and wrong types are refused."""
     if any(stage in document for stage in ("nettoyage", "fusion", "calculs", "identification")):
         return _parse_kestra(document, label)
-    allowed = ("checks", "coverage", "month_over_month", "zscore_threshold")
+    allowed = ("checks", "coverage", "month_over_month", "prices", "zscore_threshold")
     _refuse_unknown(document, allowed, label, "")
     threshold = _number(document.get("zscore_threshold", DEFAULT_THRESHOLD), label, "zscore_threshold")
     expectations = {}
@@ -144,12 +154,22 @@ def parse_config(document: dict, label: str) -> Config:
                          f"coverage.{name}.warning_below")
         coverage[name] = Levels(error, max(error, warning))
     drift = _section(document, "month_over_month", label)
-    _refuse_unknown(drift, ("max_relative_change",), label, "month_over_month.")
+    _refuse_unknown(drift, ("max_relative_change", "blocking_factor"), label, "month_over_month.")
     max_change = _number(drift.get("max_relative_change", DEFAULT_MAX_CHANGE), label,
                          "month_over_month.max_relative_change")
     if max_change <= 0:
         raise InputError("« month_over_month.max_relative_change » doit être positif (0.25 pour 25 %).", file=label)
-    return Config(threshold, expectations, coverage, max_change, label)
+    factor = _number(drift.get("blocking_factor", DEFAULT_BLOCKING_FACTOR), label, "month_over_month.blocking_factor")
+    if factor <= 1:
+        raise InputError("« month_over_month.blocking_factor » doit dépasser 1 (3 pour « multiplié ou divisé par 3 »).",
+                         file=label)
+    prices = _section(document, "prices", label)
+    _refuse_unknown(prices, ("median_min", "median_max"), label, "prices.")
+    low = _number(prices.get("median_min", DEFAULT_MEDIAN_PRICE[0]), label, "prices.median_min")
+    high = _number(prices.get("median_max", DEFAULT_MEDIAN_PRICE[1]), label, "prices.median_max")
+    if not 0 <= low < high:
+        raise InputError("« prices.median_min » doit être positif et inférieur à « prices.median_max ».", file=label)
+    return Config(threshold, expectations, coverage, max_change, label, factor, (low, high))
 
 
 def _section(document: dict, key: str, label: str) -> dict:

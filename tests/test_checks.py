@@ -119,8 +119,42 @@ def test_a_month_with_no_sales_at_all_is_a_blocking_failure_not_a_0_euro_month(m
 
 
 def test_a_product_with_a_price_but_no_sales_is_a_revenue_warning(month):
-    check = next(c for c in month([10.0, 20.0], [None, 1.0]).checks if c.id == "revenue_computable")
+    # One product of ten: its revenue is not counted, said with its row (90 % computable, the blocking minimum).
+    check = next(c for c in month([10.0 + i for i in range(10)], [None] + [1.0] * 9).checks
+                 if c.id == "revenue_computable")
     assert check.status == "failed" and check.severity == "warning" and check.offending["product_id"].tolist() == ["0"]
+    assert check.message.startswith("Produits fusionnés au CA calculable : 9 sur 10 (90,0 %), sous le minimum d'alerte")
+
+
+def test_revenue_left_uncounted_for_a_tenth_of_the_products_or_more_blocks_the_month(month):
+    # 40 % of the prices blank: the revenue shown would be missing 40 % of the products, under a green banner.
+    result = month([None] * 4 + [10.0 + i for i in range(6)], [1.0] * 10)
+    check = next(c for c in result.checks if c.id == "revenue_computable")
+    assert (check.status, check.severity, check.offending_count) == ("failed", "error", 4) and not result.checks_passed
+
+
+@pytest.mark.parametrize("scale, passed", [(1, True), (100, False), (0.001, False)])
+def test_prices_read_in_the_wrong_unit_block_even_a_first_month(real_frames, scale, passed):
+    erp = real_frames["erp"].assign(price=real_frames["erp"]["price"] * scale)  # in cents, or in thousands
+    result = run_pipeline(erp, real_frames["liaison"], real_frames["web"])  # no reference, no previous month
+    check = next(c for c in result.checks if c.id == "price_plausible")
+    assert check.passed is passed and result.checks_passed is passed
+    if not passed:
+        assert "hors de la plage plausible 2,00 € – 500,00 €" in check.message and check.severity == "error"
+
+
+@pytest.mark.parametrize("figure, factor, blocked", [("revenue_total", 100, True), ("revenue_total", 10, True),
+                                                     ("revenue_total", 2, False), ("merged_rows", 0.3, True),
+                                                     ("premium_count", 10, False)])
+def test_a_figure_multiplied_or_divided_by_three_since_last_month_blocks(month, figure, factor, blocked):
+    now = month([10.0, 20.0], [3.0, 5.0], period="2026-10")  # revenue 130 €, 2 products, no premium
+    figures = {**{k: v for k, v in now.figures.items()}, "price_mean": 15.0}
+    figures[figure] = (now.figures[figure] or 1) / factor  # last month's figure, so that this one is × factor
+    result = month([10.0, 20.0], [3.0, 5.0], previous=MonthFigures("2026-09", 2.0, figures), period="2026-10")
+    check = next(c for c in result.checks if c.id == f"change_{figure}")
+    assert check.status == "failed" and (check.severity == "error") is blocked
+    if blocked:
+        assert "ce n'est pas un mois ordinaire mais une erreur d'export" in check.message
 
 
 def test_a_month_compared_with_the_previous_warns_beyond_the_allowed_change_with_both_values(month):

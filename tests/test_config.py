@@ -6,7 +6,7 @@ import pytest
 from bottleneck_core.config import (DEFAULT_COVERAGE, REFERENCE_CHECK_IDS, Levels, check_period, load_config,
                                     parse_threshold)
 from bottleneck_core.errors import InputError
-from conftest import REFERENCE_CONFIG
+from conftest import REFERENCE_CONFIG, REPO
 
 
 def test_reference_config_holds_the_seven_figures_and_the_default_levels():
@@ -95,3 +95,14 @@ def test_a_threshold_is_read_as_french_users_write_it(text, value):
 def test_a_threshold_that_is_no_finite_number_is_refused(text):
     with pytest.raises(InputError, match="seuil de z-score"):
         parse_threshold(text)
+
+
+def test_the_blocking_factor_and_the_plausible_median_price_can_be_set_and_are_checked():
+    config = load_config(b"month_over_month: {blocking_factor: 4}\nprices: {median_min: 5, median_max: 300}\n")
+    assert (config.blocking_factor, config.median_price) == (4.0, (5.0, 300.0))
+    assert load_config(config.to_dict()).median_price == (5.0, 300.0)
+    with pytest.raises(InputError, match="doit dépasser 1"):
+        load_config(b"month_over_month: {blocking_factor: 1}\n")
+    with pytest.raises(InputError, match="inférieur à « prices.median_max »"):
+        load_config(b"prices: {median_min: 600}\n")
+    assert load_config(REPO / "config" / "mensuel.yaml").coverage["revenue_computable"].error_below == 0.9

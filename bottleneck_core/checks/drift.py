@@ -8,8 +8,8 @@ from ..config import Config
 from ..formatting import month_label, number, of_month, percent, signed, value
 from ..io.contracts import CONTRACTS
 from .facts import MonthFigures, RunFacts
-from .rules import (CHECKS, MONTH_FIGURES, NO_PREVIOUS_MONTH, NOT_COMPUTABLE, SIMULATED, SKIPPED, CheckResult, neither,
-                    result)
+from .rules import (CHECKS, ERROR, MONTH_FIGURES, NO_PREVIOUS_MONTH, NOT_COMPUTABLE, SIMULATED, SKIPPED, CheckResult,
+                    neither, result)
 
 
 def relative_change(before: float, after: float) -> float:
@@ -21,7 +21,7 @@ def relative_change(before: float, after: float) -> float:
 
 def month_checks(facts: RunFacts, config: Config) -> list[CheckResult]:
     """One check per figure of MONTH_FIGURES against the previous recorded month, when there is one."""
-    return [*(_figure_check(figure, facts, facts.previous, config.max_change) for figure in MONTH_FIGURES),
+    return [*(_figure_check(figure, facts, facts.previous, config) for figure in MONTH_FIGURES),
             _not_previous_exports(facts, facts.previous)]
 
 
@@ -60,8 +60,10 @@ def _not_previous_exports(facts: RunFacts, previous: MonthFigures | None) -> Che
     return result(check_id, False, "nouveaux", found, message)
 
 
-def _figure_check(figure: str, facts: RunFacts, previous: MonthFigures | None, limit: float) -> CheckResult:
-    check_id, spec = f"change_{figure}", CHECKS[f"change_{figure}"]
+def _figure_check(figure: str, facts: RunFacts, previous: MonthFigures | None, config: Config) -> CheckResult:
+    """A warning beyond the allowed change; blocking when the figure was multiplied or divided by the blocking
+    factor (the premium count, a small number that a shift of prices moves a lot, only warns)."""
+    check_id, spec, limit = f"change_{figure}", CHECKS[f"change_{figure}"], config.max_change
     now = facts.figures.get(figure)
     if previous is None:
         return neither(check_id, SKIPPED, None, now, f"{MONTH_FIGURES[figure]} : aucun mois précédent dans "
@@ -75,10 +77,19 @@ def _figure_check(figure: str, facts: RunFacts, previous: MonthFigures | None, l
         return neither(check_id, NOT_COMPUTABLE, before, now, f"{MONTH_FIGURES[figure]} : non calculable.")
     change = relative_change(before, now)
     ok = abs(change) <= limit
+    factor = config.blocking_factor
+    blocked = (figure != "premium_count" and before > 0 and now >= 0
+               and not before / factor < now < before * factor)
     moved = "sans changement" if change == 0 else ("apparu" if math.isinf(change)
                                                    else signed(percent(abs(change)), change))
-    message = (f"{MONTH_FIGURES[figure]} : {value(now, spec.unit)} en {month_label(facts.period)} contre "
-               f"{value(before, spec.unit)} en {month_label(previous.period)} ({moved}), "
-               + (f"dans la limite de ± {percent(limit)}." if ok else
-                  f"au-delà de ± {percent(limit)}. {spec.meaning}"))
-    return result(check_id, ok, before, now, message)
+    told = (f"{MONTH_FIGURES[figure]} : {value(now, spec.unit)} en {month_label(facts.period)} contre "
+            f"{value(before, spec.unit)} en {month_label(previous.period)} ({moved}), ")
+    if ok:
+        message = told + f"dans la limite de ± {percent(limit)}."
+    elif blocked:
+        message = told + (f"{'multiplié' if now > before else 'divisé'} par {number(factor)} ou plus depuis le mois "
+                          "précédent : ce n'est pas un mois ordinaire mais une erreur d'export (unité changée, "
+                          "ventes multipliées, fichier incomplet) tant qu'elle n'est pas expliquée.")
+    else:
+        message = told + f"au-delà de ± {percent(limit)}. {spec.meaning}"
+    return result(check_id, ok, before, now, message, severity=ERROR if blocked else None)

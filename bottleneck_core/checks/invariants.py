@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..config import Config, Levels
+from ..config import DEFAULT_COVERAGE, Config, Levels
 from ..formatting import euros, integer, number, percent, plural
 from ..steps.cleaning import CONFLICTING_DUPLICATE, WEB_CONFLICT, conflicting_rows
 from ..steps.lineage import StepResult, rows_where
@@ -105,7 +105,22 @@ def join_checks(facts: RunFacts, config: Config) -> list[CheckResult]:
     ]
 
 
-def revenue_checks(facts: RunFacts) -> list[CheckResult]:
+def price_plausible(products: pd.DataFrame, bounds: tuple[float, float]) -> CheckResult:
+    """The median price of the merged products lies where a wine merchant's does: a price column read in cents,
+    in thousands or from another column fails here, even on a first month with nothing to compare with."""
+    prices = products["price"].dropna()
+    if prices.empty:
+        return neither("price_plausible", NOT_COMPUTABLE, None, None, "Prix médian : aucun prix connu.")
+    median = round(float(prices.median()), 2)
+    low, high = bounds
+    ok = low <= median <= high
+    return result("price_plausible", ok, None, median,
+                  f"Prix médian des {plural(len(prices), 'produit', 'produits')} au prix connu : {euros(median)}, "
+                  + (f"dans la plage plausible {euros(low)} – {euros(high)}." if ok else
+                     f"hors de la plage plausible {euros(low)} – {euros(high)}. {CHECKS['price_plausible'].meaning}"))
+
+
+def revenue_checks(facts: RunFacts, config: Config) -> list[CheckResult]:
     products, total = facts.products, facts.figures["revenue_total"]
     detail = round(float(products["revenue"].sum(skipna=True)), 2)
     adds_up = abs(detail - total) < 0.005
@@ -113,8 +128,10 @@ def revenue_checks(facts: RunFacts) -> list[CheckResult]:
     sold = rows_where(dedup, dedup["total_sales"].fillna(0) > 0)
     positive = total > 0  # a month of a wine merchant sells: 0 € is a wrong export, never a quiet month
     return [
-        count_check("revenue_computable", rows_where(products, products["revenue"].isna()),
-                    ("produit sans prix ou sans ventes", "produits sans prix ou sans ventes")),
+        coverage_check("revenue_computable", int(products["revenue"].notna().sum()), len(products),
+                       {**DEFAULT_COVERAGE, **config.coverage}["revenue_computable"],
+                       "Produits fusionnés au CA calculable", rows_where(products, products["revenue"].isna())),
+        price_plausible(products, config.median_price),
         result("revenue_adds_up", adds_up, total, detail,
                f"Somme des CA par produit {euros(detail)} {'=' if adds_up else '≠'} CA total {euros(total)}."),
         result("revenue_positive", positive, None, total,
@@ -190,7 +207,7 @@ def run_checks(facts: RunFacts, config: Config) -> tuple[CheckResult, ...]:
         count_check("web_sales_conflicts", conflicting_rows(facts.step("dedup_web"), WEB_CONFLICT, "sku", web),
                     ("ligne WEB en conflit sur total_sales", "lignes WEB en conflit sur total_sales"),
                     ("sku", "sku", "sku")),
-        *join_checks(facts, config), *revenue_checks(facts), *premium_checks(facts),
+        *join_checks(facts, config), *revenue_checks(facts, config), *premium_checks(facts),
         *[rows_accounted(step) for step in facts.steps],
         *month_checks(facts, config),
     ]

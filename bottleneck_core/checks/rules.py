@@ -90,8 +90,12 @@ CHECKS: dict[str, CheckSpec] = {
                               "Une ligne fusionnée n'a pas de product_id ou de sku."),
     "web_all_matched": CheckSpec("Chaque produit du site est relié à l'ERP", "merge", WARNING,
                                  "Ces produits du site n'ont pas de produit ERP : ils n'entrent pas dans le CA."),
-    "revenue_computable": CheckSpec("Prix et ventes connus pour chaque produit", "revenue", WARNING,
-                                    "Ces produits n'ont pas de prix ou de ventes : leur CA n'est pas compté."),
+    "revenue_computable": CheckSpec("Part des produits au CA calculable (prix et ventes connus)", "revenue", ERROR,
+                                    "Ces produits n'ont pas de prix ou de ventes : leur CA n'est pas compté.", "%"),
+    "price_plausible": CheckSpec("Prix médian plausible pour un vin", "revenue", ERROR,
+                                 "Les prix ne sont pas ceux de vins en euros : prix en centimes ou en milliers, ou une "
+                                 "autre colonne lue comme prix. Vérifiez l'export ERP (ou la correspondance de "
+                                 "colonnes).", "€"),
     "revenue_adds_up": CheckSpec("La somme des CA par produit égale le CA total", "revenue", ERROR,
                                  "Le détail par produit et le total ne concordent pas.", "€"),
     "revenue_positive": CheckSpec("Chiffre d'affaires du mois positif", "revenue", ERROR,
