@@ -373,17 +373,22 @@ def test_wrong_credentials_are_said_without_the_password(real_result, postgres_s
     assert "les identifiants sont refusés" in str(error.value) and "faux-" not in str(error.value)
 
 
-def test_a_run_s_time_is_the_same_moment_whatever_the_time_zone_of_the_machine_that_recorded_it(real_paths, tmp_path):
-    # A Kestra worker in UTC and an app server in Paris write to one shared history.
-    erp, liaison, web = map(str, real_paths)
+def test_a_run_s_time_is_the_same_moment_whatever_the_time_zone_of_the_machine_that_recorded_it(real_result,
+                                                                                                 history, monkeypatch):
+    import time
+
+    # A Kestra worker in New York's time and an app server in Tokyo's write to one shared history.
     for zone, period in (("America/New_York", "2026-09"), ("Asia/Tokyo", "2026-10")):
-        done = cli("run", "--erp", erp, "--liaison", liaison, "--web", web, "--period", period, "--out",
-                   str(tmp_path / period), env={"TZ": zone})
-        assert done.returncode == 0, done.stderr
-    runs = current_runs()
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        record_run(as_month(real_result, period), history)
+    monkeypatch.undo()
+    time.tzset()
+    runs = current_runs(history)
     assert str(runs["run_at"].dt.tz) == "Europe/Paris"  # shown in the team's time
     now = pd.Timestamp.now(tz="UTC")
     assert all(abs(now - moment) < pd.Timedelta(minutes=5) for moment in runs["run_at"]), runs["run_at"].tolist()
+
 
 
 def test_the_report_sets_last_month_s_recorded_figures_beside_this_month_s(real_result, history):
