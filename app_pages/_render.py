@@ -113,8 +113,10 @@ def french_table(frame: pd.DataFrame, units: dict[str, str] | None = None, empty
 
 
 def kpis(items) -> None:
-    """Headline figures side by side, wrapping onto more lines on a narrow screen rather than cutting a figure."""
+    """Headline figures side by side, wrapping onto more lines on a narrow screen rather than cutting a figure:
+    the cards are as wide as their longest figure needs (16 px a character at the metric's size), 205 px at least."""
+    width = max(205, 16 * max((len(item.value) for item in items), default=0) + 40)
     with st.container(horizontal=True, gap="medium"):
         for item in items:
-            st.metric(item.label, item.value, delta=item.delta, help=item.help, border=True, width=205,
+            st.metric(item.label, item.value, delta=item.delta, help=item.help, border=True, width=width,
                       delta_arrow="auto" if item.moved else "off", delta_color="normal" if item.moved else "off")

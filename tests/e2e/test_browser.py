@@ -26,6 +26,8 @@ SLUGS = {"donnees": "Données du mois", "etapes": "Étapes et contrôles", "chif
 NAV = {"donnees": "Données", "etapes": "Étapes", "chiffre-affaires": "Chiffre d'affaires", "premium": "Premium",
        "vin": "Fiche vin", "telechargements": "Téléchargements", "historique": "Historique"}  # the links' short names
 PASSED = "Tous les contrôles bloquants sont réussis"
+# Text shown whole: neither the element nor any inside it cuts its content (an ellipsis is drawn by an inner div).
+WHOLE = "e => [e, ...e.querySelectorAll('*')].every(x => x.scrollWidth <= x.clientWidth + 1)"
 
 
 def wait_idle(page) -> None:
@@ -528,12 +530,25 @@ def test_every_page_reads_french_and_whole_at_800_px_in_an_english_browser(brows
             go_to(page, slug)
             no_exception(page)
             for value in page.locator('[data-testid="stMetricValue"]').all():  # no figure cut to « 70 5… »
-                assert value.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), value.inner_text()
+                assert value.evaluate(WHOLE), value.inner_text()
             shot(page, f"{slug}_800")
         go_to(page, "chiffre-affaires")
         assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "70 568,60 €"
     finally:
         page.context.close()
+
+
+def test_a_revenue_of_millions_reads_whole_in_its_card(page, real_paths, real_frames, tmp_path):
+    # Prices in cents (a month that fails, but whose figures are shown): « 7 056 86… » was all the card said.
+    cents = tmp_path / "erp.xlsx"
+    real_frames["erp"].assign(price=real_frames["erp"]["price"] * 100).to_excel(cents, index=False)
+    drop(page, cents, real_paths[1], real_paths[2])
+    go_to(page, "chiffre-affaires")
+    values = page.locator('[data-testid="stMetricValue"]')
+    assert values.first.inner_text() == "7 056 860,00 €"
+    shot(page, "chiffre_affaires_millions")
+    for value in values.all():
+        assert value.evaluate(WHOLE), value.inner_text()
 
 
 def test_at_800_px_the_tables_have_the_screen_and_every_page_is_one_click_away(browser, app_url, real_paths):
@@ -650,7 +665,7 @@ def test_the_changes_since_last_month_and_the_step_summary_read_whole_at_800_px(
         deltas.nth(2).wait_for()
         assert deltas.count() == 3  # revenue, products sold, revenue per product sold (the top 20 % has none)
         for delta in deltas.all():  # no change cut to « +0,00 € depuis novem… »
-            assert delta.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), delta.inner_text()
+            assert delta.evaluate(WHOLE), delta.inner_text()
         assert deltas.first.inner_text().strip() == "0,00 €"  # the same files: no change, and no arrow up
         assert page.locator('[data-testid="stMetricDeltaIcon-Up"]').count() == 0
         shot(page, "chiffre-affaires_ecarts_800")
