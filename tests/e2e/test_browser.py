@@ -366,6 +366,24 @@ def test_the_kestra_configuration_dropped_says_what_it_holds(page, real_paths, r
     assert "config/" not in text  # no path of the server
 
 
+def test_prices_in_cents_fail_a_first_month_under_the_scheduled_configuration(page, real_paths, real_frames, tmp_path):
+    # With config/mensuel.yaml (no reference figure) and no month before, a price column in cents read « Tous les
+    # contrôles bloquants sont réussis » over a revenue of 7 056 860,00 €.
+    from conftest import REPO
+
+    page.get_by_text("Configuration : seuil et chiffres de référence").first.click()
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(1).set_input_files(
+        str(REPO / "config" / "mensuel.yaml"))
+    page.get_by_text("Configuration utilisée : mensuel.yaml").first.wait_for()
+    wait_idle(page)
+    cents = tmp_path / "erp.xlsx"
+    real_frames["erp"].assign(price=real_frames["erp"]["price"] * 100).to_excel(cents, index=False)
+    drop(page, cents, real_paths[1], real_paths[2])
+    page.get_by_text("1 contrôle bloquant en échec : Prix médian plausible pour un vin").first.wait_for()
+    assert PASSED not in main_text(page)
+
+
 def test_a_renamed_price_column_goes_through_the_mapping(page, real_paths, real_frames, tmp_path):
     renamed = tmp_path / "erp_novembre.xlsx"
     real_frames["erp"].rename(columns={"price": "prix"}).to_excel(renamed, index=False)
