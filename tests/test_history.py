@@ -162,7 +162,7 @@ def test_three_threads_writing_at_once_lose_nothing(real_result, history):
     assert not failures and current_runs(history)["period"].tolist() == ["2026-01", "2026-02", "2026-03"]
 
 
-@pytest.mark.parametrize("backend, processes", [("duckdb", 4), ("postgresql", 8)])
+@pytest.mark.parametrize("backend, processes", [("duckdb", 4), ("postgresql", 6)])
 def test_cli_processes_storing_months_at_once_lose_nothing(real_paths, tmp_path, request, backend, processes):
     location = str(tmp_path / "h.duckdb") if backend == "duckdb" else request.getfixturevalue("postgres_database")
     erp, liaison, web = map(str, real_paths)

@@ -77,14 +77,22 @@ def test_a_run_posts_one_json_summary_to_the_webhook(real_paths, tmp_path, webho
     assert "SECRET-TOKEN" not in done.stdout + done.stderr
 
 
+@pytest.fixture(scope="module")
+def reference_run(real_paths, tmp_path_factory):
+    """The deliverables of a run without notification, once for the module."""
+    folder = tmp_path_factory.mktemp("reference")
+    done = run_cli(real_paths, folder / "out", env={"BOTTLENECK_HISTORY": str(folder / "historique.duckdb")})
+    return done, folder / "out"
+
+
 @pytest.mark.parametrize("status", [500, None], ids=["server_error", "nobody_listening"])
-def test_a_dead_webhook_changes_nothing_but_a_warning(real_paths, tmp_path, webhook, status):
+def test_a_dead_webhook_changes_nothing_but_a_warning(real_paths, tmp_path, webhook, status, reference_run):
     handler, url = webhook
     if status is None:
         url = f"http://127.0.0.1:{dead_port()}/hooks/SECRET-TOKEN"
     else:
         handler.status = status
-    reference = run_cli(real_paths, tmp_path / "ref")
+    reference, reference_out = reference_run
     done = run_cli(real_paths, tmp_path / "out", "--notify-webhook", url)
     assert done.returncode == reference.returncode == 0
     assert "Attention : notification webhook non remise" in done.stderr and "Traceback" not in done.stderr
@@ -92,7 +100,7 @@ def test_a_dead_webhook_changes_nothing_but_a_warning(real_paths, tmp_path, webh
     if status:
         assert len(handler.received) == 3  # retried, then given up
     for name in ("synthese.json", "vins_premium.csv", "controles.json"):
-        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "ref" / name).read_bytes()
+        assert (tmp_path / "out" / name).read_bytes() == (reference_out / name).read_bytes()
 
 
 @pytest.fixture

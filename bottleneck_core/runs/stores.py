@@ -70,11 +70,8 @@ class Store:
                 delay = min(delay * 2, 1.0)
 
     def _migrate(self) -> None:
-        while True:
-            version = self._transaction(lambda tx: tx.version(), True)
-            if version >= SCHEMA_VERSION:
-                return
-            self._transaction(lambda tx: tx.migrate_one(version), True, migrating=True)
+        while self._transaction(lambda tx: tx.migrate_pending(), True, migrating=True):
+            pass
 
     def _transaction(self, work: Callable, write: bool, migrating: bool = False):
         raise NotImplementedError
@@ -102,6 +99,17 @@ class Transaction:
     def version(self) -> int:
         found = self.rows("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
         return int(self.rows(READ_VERSION)[0][0]) if found[0][0] else 0
+
+    def migrate_pending(self) -> bool:
+        """A new store's whole schema at once (one connection, not two per version); an existing store's next
+        migration only, each in its own transaction (DuckDB indexes no row updated in the same one). True while
+        migrations remain."""
+        new = self.version() == 0
+        while (version := self.version()) < SCHEMA_VERSION:
+            self.migrate_one(version)
+            if not new:
+                break
+        return self.version() < SCHEMA_VERSION
 
     def migrate_one(self, version: int) -> None:
         """The next migration, unless another writer applied it meanwhile (the version is read again here)."""
