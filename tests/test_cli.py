@@ -210,3 +210,18 @@ def test_from_dir_refuses_exports_of_different_drops(real_paths, tmp_path, capsy
     (drop / "web.xlsx").unlink()
     code, _, err = run_here(capsys, "run", "--from-dir", str(drop), "--out", str(tmp_path / "out"))
     assert code == 2 and "il manque l'export WEB" in err
+
+
+def test_a_history_unread_but_then_written_is_no_comparison_but_a_recorded_month(real_paths, tmp_path, capsys,
+                                                                                monkeypatch):
+    from bottleneck_core.runs import history
+
+    def busy(*args, **kwargs):
+        raise history.HistoryError("L'historique est occupé par un autre traitement depuis plus de 60 s.")
+
+    monkeypatch.setattr(history, "previous_month", busy)  # read fails, the write a moment later succeeds
+    erp, liaison, web = map(str, real_paths)
+    code, out, err = run_here(capsys, "run", "--erp", erp, "--liaison", liaison, "--web", web, "--period", "2026-11",
+                              "--out", str(tmp_path))
+    assert code == 0 and "Historique injoignable : pas de comparaison avec le mois précédent." in out
+    assert "Analyse de novembre 2026 enregistrée dans l'historique" in out and "pas de comparaison" in err

@@ -54,13 +54,12 @@ def run_command(args: argparse.Namespace) -> int:
 
     # The same history as `history`, `compare` and the app: the option, else BOTTLENECK_HISTORY, else the default.
     store = history_store(args.history)
-    unreachable = None  # why the history could not be read or written, said in the output and the notification
-    previous = None
+    previous, unread, not_recorded = None, None, None  # why the history could not be read, or keep the month
     if not args.sample:
-        previous, unreachable = _previous_month(period, args.history)
+        previous, unread = _previous_month(period, args.history)
     result = run_pipeline(*sources, config=config, period=period, threshold=args.threshold, mapping=mapping,
                           previous=previous, sample=args.sample)
-    print(render_report(result, unreachable))
+    print(render_report(result, unread))
     files = deliverables(result)
     out = Path(args.out)
     named = {download_name(name, result) if result.simulated else name: data for name, data in files.items()}
@@ -70,16 +69,16 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"Simulation au seuil {number(result.threshold)} : rien n'est enregistré dans l'historique "
               f"({store.label}), qui ne garde que l'analyse au seuil de la configuration.")
     elif not result.sample:
-        unreachable = _record(result, args.history) or unreachable
+        not_recorded = _record(result, args.history)
     if args.notify_webhook or args.notify_email:
         from .notify import notify
 
         for sent, line in notify(result, files, webhook=args.notify_webhook, email=args.notify_email,
-                                 history_problem=unreachable):
+                                 history_problem=not_recorded):
             print(line[0].upper() + line[1:] if sent else f"Attention : {line}", file=sys.stdout if sent else sys.stderr)
     if not result.checks_passed:
         return EXIT_CHECKS_FAILED
-    return EXIT_NOT_RECORDED if unreachable else EXIT_OK
+    return EXIT_NOT_RECORDED if not_recorded else EXIT_OK
 
 
 def _previous_month(period: str, location: str | None):
