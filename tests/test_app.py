@@ -281,7 +281,7 @@ def test_two_recorded_months_compare_in_french_with_no_rise_for_no_change(real_p
     assert (change.value, change.delta) == ("70 568,60 €", "0,00 €")  # not « +0,00 € » under a green arrow
     assert "Aucun vin entré en premium." in texts(app) and "Aucun produit disparu." in texts(app)
     assert "Aucun CA n'a changé." in texts(app)  # not ten unchanged wines listed as the largest changes
-    assert "Vins premium : 30 → 30 ; 0 entrés, 0 sortis" in texts(app)
+    assert "Vins premium : 30 → 30 ; 0 entré, 0 sorti" in texts(app)
     assert not any("même seuil" in w.value for w in app.warning)
     next(s for s in app.selectbox if s.label == "Mois de référence").set_value("2026-10").run()
     assert "Choisissez deux mois différents pour les comparer." in texts(app)

@@ -277,7 +277,7 @@ def test_cli_compare_prints_what_changed(real_result, history, capsys):
     # Identical files cut at two thresholds: the entries come from the threshold alone, and that is said first.
     assert out.startswith("Attention : Les deux mois n'ont pas été analysés au même seuil de z-score (2,00 en "
                           "septembre 2026, 1,50 en octobre 2026)")
-    assert "Vins premium : 30 → 49 ; 19 entrés, 0 sortis" in out
+    assert "Vins premium : 30 → 49 ; 19 entrés, 0 sorti" in out
     assert main(["compare", "2026-10", "2026-10", "--db", history]) == 2
     assert "les deux mois sont le même (2026-10)" in capsys.readouterr().err
     assert main(["compare", "2026-09", "2030-01", "--db", history]) == 2

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..checks.drift import relative_change
-from ..formatting import integer, month_label, number
+from ..formatting import integer, month_label, number, plural
 
 COMPARED_COLUMNS = ["product_id", "sku", "name", "price_before", "price_after", "revenue_before", "revenue_after"]
 # A wine crosses the threshold because its price moved or because the month's prices did (the z-score says which).
@@ -46,7 +46,7 @@ class Comparison:
     def premium_movement(self) -> str:
         """The premium count's change, told as the entries and exits that make it up."""
         return (f"Vins premium : {integer(self.premium_before)} → {integer(self.premium_after)} ; "
-                f"{integer(len(self.entered_premium))} entrés, {integer(len(self.left_premium))} sortis "
+                f"{plural(len(self.entered_premium), 'entré')}, {plural(len(self.left_premium), 'sorti')} "
                 "(produits nouveaux et disparus compris).")
 
     @property
