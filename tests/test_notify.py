@@ -6,8 +6,8 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
+from contextlib import redirect_stderr, redirect_stdout
 from email import message_from_bytes
 from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -15,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import openpyxl
 import pytest
 
-from conftest import REPO
 
 FAST = {"BOTTLENECK_NOTIFY_BACKOFF": "0.01", "BOTTLENECK_NOTIFY_ATTEMPTS": "3"}
 
@@ -53,10 +52,18 @@ def dead_port() -> int:
 
 
 def run_cli(real_paths, out, *extra, env=None):
+    """`python -m bottleneck_core run …` in this process (what its process prints and returns, without its start-up
+    cost), with these environment variables."""
+    from unittest import mock
+
+    from bottleneck_core.runs.cli import main
+
     erp, liaison, web = map(str, real_paths)
-    return subprocess.run([sys.executable, "-m", "bottleneck_core", "run", "--erp", erp, "--liaison", liaison,
-                           "--web", web, "--period", "2026-10", "--out", str(out), *extra], cwd=REPO,
-                          capture_output=True, text=True, timeout=180, env={**os.environ, **FAST, **(env or {})})
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, {**FAST, **(env or {})}), redirect_stdout(stdout), redirect_stderr(stderr):
+        code = main(["run", "--erp", erp, "--liaison", liaison, "--web", web, "--period", "2026-10", "--out",
+                     str(out), *extra])
+    return subprocess.CompletedProcess("run", code, stdout.getvalue(), stderr.getvalue())
 
 
 def test_a_run_posts_one_json_summary_to_the_webhook(real_paths, tmp_path, webhook):

@@ -23,8 +23,6 @@ from ..outputs.bundle import download_name
 from ..outputs.tables import plain, summary
 from ..pipeline import PipelineResult
 
-ATTEMPTS = int(os.environ.get("BOTTLENECK_NOTIFY_ATTEMPTS", "3"))
-BACKOFF_SECONDS = float(os.environ.get("BOTTLENECK_NOTIFY_BACKOFF", "2"))
 TIMEOUT_SECONDS = 10
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -58,8 +56,11 @@ def redacted(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}/…"
 
 
-def _retry(action, attempts: int, backoff: float) -> str | None:
-    """Run action until it succeeds; the last failure's description, or None on success."""
+def _retry(action, attempts: int | None, backoff: float | None) -> str | None:
+    """Run action until it succeeds; the last failure's description, or None on success. The number of attempts
+    and the first wait come from BOTTLENECK_NOTIFY_ATTEMPTS and BOTTLENECK_NOTIFY_BACKOFF unless given."""
+    attempts = attempts or int(os.environ.get("BOTTLENECK_NOTIFY_ATTEMPTS", "3"))
+    backoff = float(os.environ.get("BOTTLENECK_NOTIFY_BACKOFF", "2")) if backoff is None else backoff
     failure = None
     for attempt in range(attempts):
         try:
@@ -100,7 +101,7 @@ def _describe(exc: Exception | None) -> str:
     return exc.__class__.__name__ if exc else "erreur inconnue"
 
 
-def post_webhook(url: str, payload: dict, attempts: int = ATTEMPTS, backoff: float = BACKOFF_SECONDS) -> str | None:
+def post_webhook(url: str, payload: dict, attempts: int | None = None, backoff: float | None = None) -> str | None:
     """POST the JSON message; None when delivered, else why not."""
     body = json.dumps(payload, ensure_ascii=False, allow_nan=False, default=str).encode("utf-8")
 
@@ -131,8 +132,8 @@ def email_message(result: PipelineResult, report: bytes, to: str, sender: str,
     return message
 
 
-def send_email(result: PipelineResult, report: bytes, to: str, environ=os.environ, attempts: int = ATTEMPTS,
-               backoff: float = BACKOFF_SECONDS, history_problem: str | None = None) -> str | None:
+def send_email(result: PipelineResult, report: bytes, to: str, environ=os.environ, attempts: int | None = None,
+               backoff: float | None = None, history_problem: str | None = None) -> str | None:
     """Send the summary by SMTP (BOTTLENECK_SMTP_* variables, STARTTLS); None when sent, else why not."""
     host = environ.get("BOTTLENECK_SMTP_HOST")
     if not host:
