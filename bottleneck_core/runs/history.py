@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..checks import MonthFigures
+from ..checks import MonthFigures, blocking_failures
 from ..errors import InputError
-from ..formatting import month_label, number, of_month, plural
+from ..formatting import month_label, number, of_month
 from ..pipeline import PipelineResult
 from .compare import Comparison, compare_products
 from .schema import (SCHEMA_VERSION, ALL_RUNS, CURRENT_OF_PERIOD, CURRENT_RUNS, INSERT_RUN, PREVIOUS_RUN, PRODUCT_OVER_MONTHS,
@@ -50,9 +50,8 @@ class StoredRun:
         said = (f"Analyse {of_month(self.period)} enregistrée ; la précédente est gardée comme remplacée."
                 if self.replaced else f"Analyse {of_month(self.period)} enregistrée dans l'historique.")
         if self.blocking_failures:  # a failed month becomes the next one's comparison: never said as a plain success
-            failed = plural(self.blocking_failures, "contrôle bloquant en échec", "contrôles bloquants en échec")
-            said += (f" Elle compte {failed} et sert pourtant de mois de comparaison au mois suivant : relancez ce "
-                     "mois avec des exports corrigés pour la remplacer.")
+            said += (f" Elle compte {blocking_failures(self.blocking_failures)} et sert pourtant de mois de "
+                     "comparaison au mois suivant : relancez ce mois avec des exports corrigés pour la remplacer.")
         return said
 
 
@@ -178,13 +177,14 @@ def compare_periods(before: str, after: str, location: str | os.PathLike | None 
 def copy_history(source: str | os.PathLike | None, target: str | os.PathLike) -> dict[str, int]:
     """Every run of one history (current and superseded) into another, rows and all; a run already there is not
     copied twice. Returns how many runs and rows were copied and how many were already there."""
-    if not history_store(source).exists():
-        raise HistoryError(f"L'historique {history_store(source).label} n'existe pas : rien à copier. Vérifiez "
+    store = history_store(source)
+    if not store.exists():
+        raise HistoryError(f"L'historique {store.label} n'existe pas : rien à copier. Vérifiez "
                            "l'option --db (ou la variable BOTTLENECK_HISTORY).")
     runs = _read(source, lambda tx: tx.frame(ALL_RUNS), pd.DataFrame())
     if runs.empty:
         return {"runs": 0, "already_there": 0, "rows": 0}
-    children = history_store(source).run(lambda tx: {
+    children = store.run(lambda tx: {
         int(run_id): {table: tx.frame(sql, {"run_id": int(run_id)}) for table, sql in ROWS_OF_RUN.items()}
         for run_id in runs["run_id"]}, write=False)
     counts: dict[str, int] = {}

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..checks import CheckResult, verdict
+from ..checks import CheckResult, blocking_failures, verdict
 from ..config import REFERENCE_CHECK_IDS
 from ..formatting import integer, plural, value
 from ..labels import SEVERITY_LABELS, STEP_TITLES, status_label
@@ -43,7 +43,7 @@ def failed_badge(result: PipelineResult) -> str | None:
     """What every page says, beside its figures, of a month whose blocking checks failed: those figures are not
     to be used as they are."""
     failed = sum(c.blocking_failure for c in result.checks)
-    return plural(failed, "contrôle bloquant en échec", "contrôles bloquants en échec") if failed else None
+    return blocking_failures(failed) if failed else None
 
 
 def step_summary(result: PipelineResult) -> pd.DataFrame:
